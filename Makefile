@@ -1,0 +1,35 @@
+# The two commands of README.md: `make run` and `make test`. Everything builds into build/.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+PORT ?= 9700
+DATA ?= durable.db
+
+.PHONY: all deps configure build run test unit clean format
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+configure: $(BUILD)/build.ninja
+
+build: deps configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/durable serve --port $(PORT) --db $(DATA)
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+test: build
+	scripts/test.sh
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD)
