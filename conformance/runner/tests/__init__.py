@@ -1,0 +1,1 @@
+"""Tests of the conformance runner itself; they need no engine (python3 -m unittest)."""
