@@ -58,7 +58,7 @@ def field_matches(expected: Any, record_fields: dict, key: str) -> bool:
                 and actual == expected)
     if isinstance(expected, str):
         if len(expected) >= 2 and expected.startswith("/") and expected.endswith("/"):
-            return re.search(expected[1:-1], str(actual)) is not None
+            return re.search(expected[1:-1], str(actual).strip()) is not None
         return str(actual).strip() == expected
     return str(actual).strip() == str(expected)
 
