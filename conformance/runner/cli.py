@@ -30,7 +30,8 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
     p.add_argument("--endpoint", required=True, help="engine base URL, e.g. http://127.0.0.1:9000")
     p.add_argument("--template", required=True, help="SAM-shaped template mapping functions to ids")
     p.add_argument("--requirements", default=str(DEFAULT_REQUIREMENTS),
-                   help="folder of <suite>/<id>.yaml (default: ../shared/conformance beside the repo)")
+                   help="folder of <suite>/<id>.yaml "
+                        "(default: ../shared/conformance beside the repo)")
     p.add_argument("--suites", help="comma-separated suites (default: all)")
     p.add_argument("--ids", help="comma-separated requirement ids (default: all of the suites)")
     p.add_argument("--workers", type=int, default=4, help="suites run in parallel (default 4)")

@@ -88,7 +88,8 @@ class Client:
 
     def get_history(self, arn: str) -> dict:
         """One page with IncludeExecutionData=true; NextMarker is deliberately ignored."""
-        path = f"/{DURABLE_VERSION}/durable-executions/{label(arn)}/history?IncludeExecutionData=true"
+        path = (f"/{DURABLE_VERSION}/durable-executions/{label(arn)}/history"
+                "?IncludeExecutionData=true")
         return self._call("GetDurableExecutionHistory", "GET", path).json()
 
     def _callback(self, operation: str, callback_id: str, verb: str, body: bytes) -> None:

@@ -4,6 +4,7 @@ import io
 import json
 import random
 import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -20,7 +21,8 @@ def greeting_step(engine, execution, extra_logs=()):
     """1-7: one step greeting the input, logging through the step logger."""
     who = execution.input
     greeting = f"Hello, {who}!"
-    for message in (f"Greeting step started for: {who}", f"Greeting step completed with: {greeting}"):
+    for message in (f"Greeting step started for: {who}",
+                    f"Greeting step completed with: {greeting}"):
         engine.log(execution, {"level": "INFO", "message": message,
                                "durableExecutionArn": execution.arn})
     for record in extra_logs:
@@ -83,7 +85,6 @@ class FlowTest(unittest.TestCase):
     def opts(self, **kw):
         def sleep(seconds):
             self.sleeps.append(seconds)
-            import time
             time.sleep(min(seconds, 0.01))
         base = dict(poll_interval=0.05, no_progress_timeout=1.0, log_settle=0, log_timeout=0,
                     sleep=sleep, rng=random.Random(7))

@@ -7,7 +7,7 @@ import unittest
 from conformance.runner import flows
 from conformance.runner.matcher import inherit_wait_for_callback_names
 from conformance.runner.tests import support
-from conformance.runner.tests.synth import Synthesizer, get_path, literal_paths, set_path
+from conformance.runner.tests.synth import Synthesizer, literal_paths, set_path
 from conformance.runner.variables import Context
 
 # At least one requirement of every suite, sync, async, callbacks, errors, history-only.
