@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "durable/store/store_test_suite.h"
+
 namespace durable::store {
 namespace {
 
-Commit FirstCommit(const std::string& arn, const std::string& name) {
+Commit MinimalCommit(const std::string& arn, const std::string& name) {
   Commit c;
   c.arn = arn;
   model::DurableExecution e;
@@ -26,9 +28,14 @@ Commit FirstCommit(const std::string& arn, const std::string& name) {
   return c;
 }
 
+INSTANTIATE_TEST_SUITE_P(Memory, StoreContractTest,
+                         ::testing::Values(StoreBackend{
+                             "Memory", [] { return std::make_unique<MemoryStore>(); }}),
+                         StoreBackendName);
+
 TEST(MemoryStoreTest, CreateThenLoadReturnsTheFirstCommit) {
   MemoryStore store;
-  ASSERT_TRUE(store.Create(FirstCommit("arn:1", "a")).ok());
+  ASSERT_TRUE(store.Create(MinimalCommit("arn:1", "a")).ok());
   auto snap = store.Load("arn:1");
   ASSERT_TRUE(snap.ok());
   EXPECT_EQ(snap->execution.name, "a");
@@ -38,8 +45,8 @@ TEST(MemoryStoreTest, CreateThenLoadReturnsTheFirstCommit) {
 
 TEST(MemoryStoreTest, RejectsDuplicateName) {
   MemoryStore store;
-  ASSERT_TRUE(store.Create(FirstCommit("arn:1", "a")).ok());
-  EXPECT_EQ(store.Create(FirstCommit("arn:2", "a")).code(), StatusCode::kAlreadyExists);
+  ASSERT_TRUE(store.Create(MinimalCommit("arn:1", "a")).ok());
+  EXPECT_EQ(store.Create(MinimalCommit("arn:2", "a")).code(), StatusCode::kAlreadyExists);
 }
 
 TEST(MemoryStoreTest, ApplyToUnknownArnIsNotFound) {
@@ -51,7 +58,7 @@ TEST(MemoryStoreTest, ApplyToUnknownArnIsNotFound) {
 
 TEST(MemoryStoreTest, ClaimedTimerIsNotClaimedAgainUntilLeaseExpires) {
   MemoryStore store;
-  Commit c = FirstCommit("arn:1", "a");
+  Commit c = MinimalCommit("arn:1", "a");
   c.timers_set.push_back({{"arn:1", TimerKind::kWaitEnd, "w"}, 500});
   ASSERT_TRUE(store.Create(c).ok());
   auto first = store.ClaimDueTimers(1000, "node-a", 100, 10);

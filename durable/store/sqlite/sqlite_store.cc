@@ -1,0 +1,286 @@
+// SqliteStore: opening, the write path (Create, Apply, ClaimDueTimers, Purge) and transactions.
+#include "durable/store/sqlite/sqlite_store.h"
+
+#include <string>
+
+#include "durable/base/clock.h"
+#include "durable/base/macros.h"
+#include "durable/store/codec.h"
+#include "durable/store/sqlite/db.h"
+#include "durable/store/sqlite/migrations.h"
+#include "durable/store/sqlite/rows.h"
+
+namespace durable::store {
+namespace {
+
+using sqlite::Query;
+
+const char* SynchronousPragma(SqliteOptions::Synchronous s) {
+  switch (s) {
+    case SqliteOptions::Synchronous::kOff:
+      return "PRAGMA synchronous=OFF";
+    case SqliteOptions::Synchronous::kNormal:
+      return "PRAGMA synchronous=NORMAL";
+    case SqliteOptions::Synchronous::kFull:
+      break;
+  }
+  return "PRAGMA synchronous=FULL";
+}
+
+Status CheckCommitShape(const Commit& c) {
+  if (c.arn.empty()) return InvalidArgument("commit without arn");
+  if (c.execution && c.execution->arn != c.arn) {
+    return InvalidArgument("commit execution arn differs from commit arn");
+  }
+  for (const Timer& t : c.timers_set) {
+    if (t.key.arn != c.arn) return InvalidArgument("timer of another execution in commit");
+  }
+  return Status::Ok();
+}
+
+std::string Placeholders(int n) {
+  std::string out = "(?";
+  for (int i = 1; i < n; ++i) out += ", ?";
+  return out + ")";
+}
+
+std::string InsertExecutionSql() {
+  return std::string("INSERT INTO executions (") + sqlite::kExecutionColumns + ") VALUES " +
+         Placeholders(sqlite::kExecutionColumnCount);
+}
+
+// Same column order as kExecutionColumns (arn is re-bound to itself), then the key.
+std::string UpdateExecutionSql() {
+  return std::string("UPDATE executions SET (") + sqlite::kExecutionColumns +
+         ") = " + Placeholders(sqlite::kExecutionColumnCount) + " WHERE arn = ?";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const SqliteOptions& options) {
+  DURABLE_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Db> db, sqlite::Db::Open(path));
+  db->SetBusyTimeout(options.busy_timeout_ms);
+  {
+    DURABLE_ASSIGN_OR_RETURN(Query q, db->Prepare("PRAGMA journal_mode=WAL"));
+    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+    std::string mode = row ? q.Text(0) : "";
+    if (mode != "wal" && mode != "memory") {
+      return FailedPrecondition("cannot switch " + path + " to WAL mode (got '" + mode + "')");
+    }
+  }
+  DURABLE_RETURN_IF_ERROR(db->Exec(SynchronousPragma(options.synchronous)));
+  DURABLE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
+  DURABLE_RETURN_IF_ERROR(
+      sqlite::Migrate(*db, sqlite::EmbeddedSchema(), SystemClock::Get()->NowMs()));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteOptions& options) {
+  DURABLE_ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store, SqliteStore::Open(path, options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<sqlite::Db> db) : db_(std::move(db)) {}
+SqliteStore::~SqliteStore() = default;
+
+Status SqliteStore::InWriteTxn(const std::function<Status()>& body) {
+  DURABLE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  Status st = body();
+  if (st.ok()) st = db_->Exec("COMMIT");
+  if (!st.ok()) db_->Exec("ROLLBACK").ok();
+  return st;
+}
+
+Status SqliteStore::InReadTxn(const std::function<Status()>& body) {
+  DURABLE_RETURN_IF_ERROR(db_->Exec("BEGIN"));
+  Status st = body();
+  Status end = db_->Exec(st.ok() ? "COMMIT" : "ROLLBACK");
+  return st.ok() ? end : st;
+}
+
+Result<bool> SqliteStore::ExistsLocked(const std::string& arn) {
+  DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT 1 FROM executions WHERE arn = ?"));
+  return q.Bind(arn).Step();
+}
+
+Status SqliteStore::Create(const Commit& first) {
+  if (!first.execution) return InvalidArgument("Create needs the execution row");
+  DURABLE_RETURN_IF_ERROR(CheckCommitShape(first));
+  const model::DurableExecution& e = *first.execution;
+  std::lock_guard<std::mutex> lock(mu_);
+  return InWriteTxn([&]() -> Status {
+    DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(first.arn));
+    if (exists) return AlreadyExists("durable execution " + first.arn + " already exists");
+    DURABLE_ASSIGN_OR_RETURN(
+        Query by_name,
+        db_->Prepare("SELECT 1 FROM executions WHERE function_name = ? AND name = ?"));
+    DURABLE_ASSIGN_OR_RETURN(bool taken, by_name.Bind(e.function_name).Bind(e.name).Step());
+    if (taken) {
+      return AlreadyExists("durable execution " + e.function_name + "/" + e.name +
+                           " already exists");
+    }
+    DURABLE_ASSIGN_OR_RETURN(Query insert, db_->Prepare(InsertExecutionSql()));
+    sqlite::ExecutionRow row(e);
+    row.Bind(insert);
+    DURABLE_RETURN_IF_ERROR(insert.Run());
+    return WriteCommitBody(first);
+  });
+}
+
+Status SqliteStore::Apply(const Commit& commit) {
+  DURABLE_RETURN_IF_ERROR(CheckCommitShape(commit));
+  std::lock_guard<std::mutex> lock(mu_);
+  return InWriteTxn([&]() -> Status {
+    DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(commit.arn));
+    if (!exists) return NotFound("durable execution " + commit.arn + " not found");
+    if (commit.execution) {
+      const model::DurableExecution& e = *commit.execution;
+      DURABLE_ASSIGN_OR_RETURN(
+          Query by_name,
+          db_->Prepare(
+              "SELECT 1 FROM executions WHERE function_name = ? AND name = ? AND arn <> ?"));
+      DURABLE_ASSIGN_OR_RETURN(bool taken,
+                               by_name.Bind(e.function_name).Bind(e.name).Bind(e.arn).Step());
+      if (taken) {
+        return AlreadyExists("durable execution " + e.function_name + "/" + e.name +
+                             " already exists");
+      }
+      DURABLE_ASSIGN_OR_RETURN(Query update, db_->Prepare(UpdateExecutionSql()));
+      sqlite::ExecutionRow row(e);
+      row.Bind(update);
+      DURABLE_RETURN_IF_ERROR(update.Bind(commit.arn).Run());
+    }
+    return WriteCommitBody(commit);
+  });
+}
+
+Status SqliteStore::WriteCommitBody(const Commit& commit) {
+  for (const model::OperationRecord& rec : commit.operations) {
+    const model::Operation& op = rec.operation;
+    DURABLE_ASSIGN_OR_RETURN(
+        Query q, db_->Prepare("INSERT INTO operations (arn, id, sequence, type, status, "
+                              "callback_id, record) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                              "ON CONFLICT (arn, id) DO UPDATE SET sequence = excluded.sequence, "
+                              "type = excluded.type, status = excluded.status, "
+                              "callback_id = excluded.callback_id, record = excluded.record"));
+    const std::string blob = codec::EncodeOperation(rec);
+    const std::optional<std::string> no_callback;
+    const std::optional<std::string>& callback_id =
+        op.callback_details ? op.callback_details->callback_id : no_callback;
+    q.Bind(commit.arn).Bind(op.id).Bind(rec.meta.sequence).Bind(model::ToString(op.type));
+    DURABLE_RETURN_IF_ERROR(
+        q.Bind(model::ToString(op.status)).Bind(callback_id).BindBlob(blob).Run());
+  }
+  DURABLE_RETURN_IF_ERROR(InsertEvents(commit));
+  DURABLE_RETURN_IF_ERROR(WriteTimers(commit));
+  if (commit.replay) {
+    const CheckpointReplay& r = *commit.replay;
+    DURABLE_ASSIGN_OR_RETURN(
+        Query q, db_->Prepare("INSERT OR REPLACE INTO checkpoint_replays (arn, client_token, "
+                              "checkpoint_token, request_hash, response_body) "
+                              "VALUES (?, ?, ?, ?, ?)"));
+    q.Bind(commit.arn).Bind(r.client_token).Bind(r.checkpoint_token).Bind(r.request_hash);
+    DURABLE_RETURN_IF_ERROR(q.BindBlob(r.response_body).Run());
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::InsertEvents(const Commit& commit) {
+  for (const model::Event& ev : commit.events) {
+    DURABLE_ASSIGN_OR_RETURN(
+        Query q, db_->Prepare("INSERT INTO events (arn, event_id, type, event_ts, body) "
+                              "VALUES (?, ?, ?, ?, ?)"));
+    const std::string blob = codec::EncodeEvent(ev);
+    q.Bind(commit.arn).Bind(ev.event_id).Bind(model::ToString(ev.type)).Bind(ev.event_timestamp);
+    Status st = q.BindBlob(blob).Run();
+    if (st.code() == StatusCode::kFailedPrecondition) {
+      return FailedPrecondition("event id " + std::to_string(ev.event_id) + " already exists");
+    }
+    DURABLE_RETURN_IF_ERROR(st);
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::WriteTimers(const Commit& commit) {
+  if (commit.clear_all_timers) {
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("DELETE FROM timers WHERE arn = ?"));
+    DURABLE_RETURN_IF_ERROR(q.Bind(commit.arn).Run());
+  }
+  for (const TimerKey& k : commit.timers_cleared) {
+    DURABLE_ASSIGN_OR_RETURN(
+        Query q,
+        db_->Prepare("DELETE FROM timers WHERE arn = ? AND kind = ? AND operation_id = ?"));
+    DURABLE_RETURN_IF_ERROR(
+        q.Bind(k.arn).Bind(static_cast<int64_t>(k.kind)).Bind(k.operation_id).Run());
+  }
+  for (const Timer& t : commit.timers_set) {
+    DURABLE_ASSIGN_OR_RETURN(
+        Query q,
+        db_->Prepare("INSERT INTO timers (arn, kind, operation_id, due_at) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (arn, kind, operation_id) DO UPDATE SET due_at = "
+                     "excluded.due_at, lease_owner = NULL, lease_until = NULL"));
+    q.Bind(t.key.arn).Bind(static_cast<int64_t>(t.key.kind)).Bind(t.key.operation_id);
+    DURABLE_RETURN_IF_ERROR(q.Bind(t.due_at).Run());
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<ClaimedTimer>> SqliteStore::ClaimDueTimers(TimestampMs now,
+                                                              const std::string& owner,
+                                                              int64_t lease_ms, int32_t limit) {
+  std::vector<ClaimedTimer> claimed;
+  const TimestampMs lease_until = now + lease_ms;
+  std::lock_guard<std::mutex> lock(mu_);
+  Status st = InWriteTxn([&]() -> Status {
+    DURABLE_ASSIGN_OR_RETURN(
+        Query due, db_->Prepare("SELECT arn, kind, operation_id, due_at FROM timers "
+                                "WHERE due_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1) "
+                                "ORDER BY due_at, arn, kind, operation_id LIMIT ?2"));
+    due.Bind(now).Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
+    while (true) {
+      DURABLE_ASSIGN_OR_RETURN(bool row, due.Step());
+      if (!row) break;
+      TimerKey key{due.Text(0), static_cast<TimerKind>(due.Int(1)), due.Text(2)};
+      claimed.push_back({Timer{std::move(key), due.Int(3)}, lease_until});
+    }
+    for (const ClaimedTimer& c : claimed) {
+      const TimerKey& k = c.timer.key;
+      DURABLE_ASSIGN_OR_RETURN(Query q,
+                               db_->Prepare("UPDATE timers SET lease_owner = ?, lease_until = ? "
+                                            "WHERE arn = ? AND kind = ? AND operation_id = ?"));
+      q.Bind(owner).Bind(lease_until).Bind(k.arn).Bind(static_cast<int64_t>(k.kind));
+      DURABLE_RETURN_IF_ERROR(q.Bind(k.operation_id).Run());
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return claimed;
+}
+
+Status SqliteStore::Purge(const std::string& arn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return InWriteTxn([&]() -> Status {
+    DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(arn));
+    if (!exists) return NotFound("durable execution " + arn + " not found");
+    for (const char* sql :
+         {"DELETE FROM timers WHERE arn = ?", "DELETE FROM events WHERE arn = ?",
+          "DELETE FROM operations WHERE arn = ?", "DELETE FROM checkpoint_replays WHERE arn = ?",
+          "DELETE FROM executions WHERE arn = ?"}) {
+      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
+      DURABLE_RETURN_IF_ERROR(q.Bind(arn).Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::string> SqliteStore::PragmaForTest(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("PRAGMA " + name));
+  DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return NotFound("pragma " + name + " returned no row");
+  return q.Text(0);
+}
+
+}  // namespace durable::store

@@ -1,0 +1,186 @@
+// SqliteStore: the read path (Load, FindByName, Events, List, lookups, NextDueAt).
+#include <string>
+
+#include "durable/base/macros.h"
+#include "durable/store/codec.h"
+#include "durable/store/list_page.h"
+#include "durable/store/sqlite/db.h"
+#include "durable/store/sqlite/rows.h"
+#include "durable/store/sqlite/sqlite_store.h"
+
+namespace durable::store {
+namespace {
+
+using sqlite::Query;
+
+std::string SelectExecutionSql(const std::string& where) {
+  return std::string("SELECT ") + sqlite::kExecutionColumns + " FROM executions WHERE " + where;
+}
+
+// The WHERE/ORDER BY of List for the filters present in `r`; BindListFilters binds in the same
+// order. Each distinct filter combination is one cached statement.
+std::string ListSql(const model::ListRequest& r, bool has_cursor) {
+  std::string where = "1";
+  if (!r.function_name.empty()) where += " AND function_name = ?";
+  if (r.qualifier) where += " AND version = ?";
+  if (r.durable_execution_name) where += " AND name = ?";
+  if (!r.statuses.empty()) {
+    where += " AND status IN (?";
+    for (size_t i = 1; i < r.statuses.size(); ++i) where += ", ?";
+    where += ")";
+  }
+  if (r.started_after) where += " AND start_ts >= ?";
+  if (r.started_before) where += " AND start_ts <= ?";
+  const bool newest_first = !r.reverse_order;
+  if (has_cursor)
+    where += newest_first ? " AND (start_ts, arn) < (?, ?)" : " AND (start_ts, arn) > (?, ?)";
+  where += newest_first ? " ORDER BY start_ts DESC, arn DESC" : " ORDER BY start_ts, arn";
+  return SelectExecutionSql(where + " LIMIT ?");
+}
+
+void BindListFilters(Query& q, const model::ListRequest& r) {
+  if (!r.function_name.empty()) q.Bind(r.function_name);
+  if (r.qualifier) q.Bind(*r.qualifier);
+  if (r.durable_execution_name) q.Bind(*r.durable_execution_name);
+  for (model::ExecutionStatus s : r.statuses) q.Bind(model::ToString(s));
+  if (r.started_after) q.Bind(*r.started_after);
+  if (r.started_before) q.Bind(*r.started_before);
+}
+
+}  // namespace
+
+Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
+  ExecutionSnapshot snap;
+  std::lock_guard<std::mutex> lock(mu_);
+  Status st = InReadTxn([&]() -> Status {
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(SelectExecutionSql("arn = ?")));
+    DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(arn).Step());
+    if (!found) return NotFound("durable execution " + arn + " not found");
+    DURABLE_ASSIGN_OR_RETURN(snap.execution, sqlite::ReadExecution(q));
+    DURABLE_ASSIGN_OR_RETURN(
+        Query ops,
+        db_->Prepare("SELECT record FROM operations WHERE arn = ? ORDER BY sequence, id"));
+    ops.Bind(arn);
+    while (true) {
+      DURABLE_ASSIGN_OR_RETURN(bool row, ops.Step());
+      if (!row) return Status::Ok();
+      DURABLE_ASSIGN_OR_RETURN(model::OperationRecord rec, codec::DecodeOperation(ops.Blob(0)));
+      snap.operations.push_back(std::move(rec));
+    }
+  });
+  if (!st.ok()) return st;
+  return snap;
+}
+
+Result<std::optional<model::DurableExecution>> SqliteStore::FindByName(
+    const std::string& function_name, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DURABLE_ASSIGN_OR_RETURN(Query q,
+                           db_->Prepare(SelectExecutionSql("function_name = ? AND name = ?")));
+  DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(function_name).Bind(name).Step());
+  if (!found) return std::optional<model::DurableExecution>();
+  DURABLE_ASSIGN_OR_RETURN(model::DurableExecution e, sqlite::ReadExecution(q));
+  return std::optional<model::DurableExecution>(std::move(e));
+}
+
+Result<std::vector<model::Event>> SqliteStore::Events(const std::string& arn,
+                                                      int64_t after_event_id, int32_t limit) {
+  std::vector<model::Event> events;
+  std::lock_guard<std::mutex> lock(mu_);
+  Status st = InReadTxn([&]() -> Status {
+    DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(arn));
+    if (!exists) return NotFound("durable execution " + arn + " not found");
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT body FROM events WHERE arn = ? AND "
+                                                   "event_id > ? ORDER BY event_id LIMIT ?"));
+    q.Bind(arn).Bind(after_event_id).Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
+    while (true) {
+      DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) return Status::Ok();
+      DURABLE_ASSIGN_OR_RETURN(model::Event ev, codec::DecodeEvent(q.Blob(0)));
+      events.push_back(std::move(ev));
+    }
+  });
+  if (!st.ok()) return st;
+  return events;
+}
+
+Result<model::ListResponse> SqliteStore::List(const model::ListRequest& request) {
+  std::optional<ListCursor> cursor;
+  if (request.marker && !request.marker->empty()) {
+    DURABLE_ASSIGN_OR_RETURN(cursor, DecodeListMarker(*request.marker));
+  }
+  const int32_t page = ListPageSize(request.max_items);
+  model::ListResponse response;
+  std::lock_guard<std::mutex> lock(mu_);
+  DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(ListSql(request, cursor.has_value())));
+  BindListFilters(q, request);
+  if (cursor) q.Bind(cursor->start_timestamp).Bind(cursor->arn);
+  q.Bind(int64_t{page} + 1);
+  bool more = false;
+  while (true) {
+    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    if (static_cast<int32_t>(response.executions.size()) == page) {
+      more = true;
+      break;
+    }
+    DURABLE_ASSIGN_OR_RETURN(model::DurableExecution e, sqlite::ReadExecution(q));
+    response.executions.push_back(std::move(e));
+  }
+  if (more) {
+    const model::DurableExecution& last = response.executions.back();
+    response.next_marker = EncodeListMarker({last.start_timestamp, last.arn});
+  }
+  return response;
+}
+
+Result<std::pair<std::string, std::string>> SqliteStore::FindCallback(
+    const std::string& callback_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DURABLE_ASSIGN_OR_RETURN(
+      Query q, db_->Prepare("SELECT arn, id FROM operations WHERE callback_id = ? LIMIT 1"));
+  DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(callback_id).Step());
+  if (!found) return NotFound("callback " + callback_id + " not found");
+  return std::make_pair(q.Text(0), q.Text(1));
+}
+
+Result<std::optional<CheckpointReplay>> SqliteStore::FindReplay(
+    const std::string& arn, const std::string& client_token, const std::string& checkpoint_token) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DURABLE_ASSIGN_OR_RETURN(
+      Query q, db_->Prepare("SELECT request_hash, response_body FROM checkpoint_replays "
+                            "WHERE arn = ? AND client_token = ? AND checkpoint_token = ?"));
+  DURABLE_ASSIGN_OR_RETURN(bool found,
+                           q.Bind(arn).Bind(client_token).Bind(checkpoint_token).Step());
+  if (!found) return std::optional<CheckpointReplay>();
+  return std::optional<CheckpointReplay>(
+      CheckpointReplay{client_token, checkpoint_token, q.Text(0), std::string(q.Blob(1))});
+}
+
+Result<std::vector<std::string>> SqliteStore::RunningExecutions() {
+  std::vector<std::string> arns;
+  std::lock_guard<std::mutex> lock(mu_);
+  DURABLE_ASSIGN_OR_RETURN(
+      Query q, db_->Prepare("SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY arn"));
+  while (true) {
+    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return arns;
+    arns.push_back(q.Text(0));
+  }
+}
+
+Result<std::optional<TimestampMs>> SqliteStore::NextDueAt() {
+  std::optional<TimestampMs> next;
+  std::lock_guard<std::mutex> lock(mu_);
+  // A leased timer becomes claimable again only when its lease expires.
+  for (const char* sql : {"SELECT MIN(due_at) FROM timers WHERE lease_until IS NULL",
+                          "SELECT MIN(MAX(due_at, lease_until)) FROM timers "
+                          "WHERE lease_until IS NOT NULL"}) {
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
+    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (row && !q.IsNull(0) && (!next || q.Int(0) < *next)) next = q.Int(0);
+  }
+  return next;
+}
+
+}  // namespace durable::store

@@ -1,0 +1,143 @@
+#include "durable/store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "durable/base/ids.h"
+#include "durable/store/store_test_suite.h"
+
+namespace durable::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A directory of database files for this test process, removed when the process ends.
+class TempDir : public ::testing::Environment {
+ public:
+  static const fs::path& Path() {
+    static const fs::path path = [] {
+      fs::path p = fs::temp_directory_path() /
+                   ("durable-store-test-" + std::to_string(getpid()) + "-" + RandomAlnum(6));
+      fs::create_directories(p);
+      return p;
+    }();
+    return path;
+  }
+  static std::string NewFile() {
+    static std::atomic<int> counter{0};
+    return (Path() / ("db" + std::to_string(counter++) + ".sqlite")).string();
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(Path(), ignored);
+  }
+};
+const auto* const kTempDir = ::testing::AddGlobalTestEnvironment(new TempDir);
+
+std::unique_ptr<SqliteStore> MustOpen(const std::string& path, SqliteOptions options = {}) {
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+                         ::testing::Values(StoreBackend{
+                             "Sqlite", [] { return MustOpen(TempDir::NewFile()); }}),
+                         StoreBackendName);
+
+// Reads one integer with a separate raw connection, as an operator's sqlite3 shell would.
+int64_t RawInt(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+  int64_t value = -1;
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+TEST(SqliteStoreTest, ReopeningTheFileSeesEverythingCommitted) {
+  const std::string path = TempDir::NewFile();
+  model::DurableExecution e = FullExecution("a", 1000);
+  Commit first = FirstCommit(e);
+  first.operations.push_back(EveryOperationType()[4]);
+  first.timers_set.push_back({{e.arn, TimerKind::kCallbackTimeout, "cb"}, 77});
+  first.replay = CheckpointReplay{"c", "t", "h", "body"};
+  {
+    std::unique_ptr<SqliteStore> store = MustOpen(path);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Create(first).ok());
+  }
+  std::unique_ptr<SqliteStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  Result<ExecutionSnapshot> snap = store->Load(e.arn);
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ(snap->execution, e);
+  EXPECT_EQ(snap->operations, first.operations);
+  EXPECT_EQ(store->Events(e.arn, 0, 0).value(), first.events);
+  EXPECT_EQ(store->NextDueAt()->value_or(-1), 77);
+  EXPECT_EQ(store->FindCallback("cb-id-1")->second, "cb");
+  EXPECT_EQ(store->FindReplay(e.arn, "c", "t")->value(), *first.replay);
+}
+
+TEST(SqliteStoreTest, SchemaIsAppliedOnceAndRecorded) {
+  const std::string path = TempDir::NewFile();
+  for (int i = 0; i < 3; ++i) ASSERT_NE(MustOpen(path), nullptr);
+  EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM schema_version"), 1);
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 1);
+  EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'executions'"), 1);
+}
+
+TEST(SqliteStoreTest, RefusesADatabaseNewerThanTheBinary) {
+  const std::string path = TempDir::NewFile();
+  ASSERT_NE(MustOpen(path), nullptr);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version VALUES (999, '0999_future.sql', 0)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  EXPECT_EQ(SqliteStore::Open(path).status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST(SqliteStoreTest, DefaultsToWalWithFullSyncAndForeignKeys) {
+  std::unique_ptr<SqliteStore> store = MustOpen(TempDir::NewFile());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->PragmaForTest("journal_mode").value(), "wal");
+  EXPECT_EQ(store->PragmaForTest("synchronous").value(), "2");  // FULL
+  EXPECT_EQ(store->PragmaForTest("foreign_keys").value(), "1");
+  EXPECT_EQ(store->PragmaForTest("busy_timeout").value(), "5000");
+}
+
+TEST(SqliteStoreTest, SynchronousCanBeLoweredForBenchmarks) {
+  SqliteOptions options;
+  options.synchronous = SqliteOptions::Synchronous::kNormal;
+  std::unique_ptr<SqliteStore> store = MustOpen(TempDir::NewFile(), options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->PragmaForTest("synchronous").value(), "1");
+}
+
+TEST(SqliteStoreTest, CorruptStoredOperationIsAnInternalErrorNotACrash) {
+  const std::string path = TempDir::NewFile();
+  model::DurableExecution e = FullExecution("a", 1000);
+  std::unique_ptr<SqliteStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Create(FirstCommit(e)).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE operations SET record = x'0102'", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(store->Load(e.arn).status().code(), StatusCode::kInternal);
+}
+
+}  // namespace
+}  // namespace durable::store
