@@ -92,6 +92,7 @@ class Store {
   virtual Result<std::vector<model::Event>> Events(const std::string& arn, int64_t after_event_id,
                                                    int32_t limit) = 0;
   // Executions of a function matching the request's filters; paging by opaque marker.
+  // StartedAfter/StartedBefore are inclusive; an empty function_name lists every function.
   virtual Result<model::ListResponse> List(const model::ListRequest& request) = 0;
   // The execution arn and operation id of a callback id (kNotFound if unknown).
   virtual Result<std::pair<std::string, std::string>> FindCallback(
@@ -106,8 +107,10 @@ class Store {
   virtual Result<std::vector<ClaimedTimer>> ClaimDueTimers(TimestampMs now, const std::string& owner,
                                                            int64_t lease_ms, int32_t limit) = 0;
   // The earliest due_at of any timer (to sleep until then), if any.
+  // A leased timer counts from max(due_at, lease_until): it cannot be claimed before that.
   virtual Result<std::optional<TimestampMs>> NextDueAt() = 0;
   // Deletes an execution and everything that belongs to it (retention purge).
+  // kNotFound for an unknown arn.
   virtual Status Purge(const std::string& arn) = 0;
 };
 
