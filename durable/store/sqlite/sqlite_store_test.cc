@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+#include <set>
+#include <thread>
 
 #include "durable/base/ids.h"
 #include "durable/store/store_test_suite.h"
@@ -84,6 +87,56 @@ TEST(SqliteStoreTest, ReopeningTheFileSeesEverythingCommitted) {
   EXPECT_EQ(store->NextDueAt()->value_or(-1), 77);
   EXPECT_EQ(store->FindCallback("cb-id-1")->second, "cb");
   EXPECT_EQ(store->FindReplay(e.arn, "c", "t")->value(), *first.replay);
+}
+
+TEST(SqliteStoreTest, CommitSurvivesTheProcessDyingRightAfterApplyReturns) {
+  const std::string path = TempDir::NewFile();
+  model::DurableExecution e = FullExecution("a", 1000);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // No destructor runs: the connection is never closed and the WAL never checkpointed.
+    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
+    _exit(store.ok() && (*store)->Create(FirstCommit(e)).ok() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  std::unique_ptr<SqliteStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  Result<ExecutionSnapshot> snap = store->Load(e.arn);
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  EXPECT_EQ(snap->execution, e);
+}
+
+TEST(SqliteStoreTest, TwoNodesOnOneFileClaimDisjointTimers) {
+  const std::string path = TempDir::NewFile();
+  std::unique_ptr<SqliteStore> node1 = MustOpen(path);
+  std::unique_ptr<SqliteStore> node2 = MustOpen(path);
+  ASSERT_TRUE(node1 != nullptr && node2 != nullptr);
+  constexpr int kTimers = 40;
+  for (int i = 0; i < kTimers; ++i) {
+    model::DurableExecution e = FullExecution("e" + std::to_string(i), 1000);
+    Commit c = FirstCommit(e);
+    c.timers_set.push_back({{e.arn, TimerKind::kInvoke, ""}, i});
+    ASSERT_TRUE((i % 2 ? node1 : node2)->Create(c).ok());
+  }
+  std::vector<std::string> claimed[2];
+  auto claim = [&](SqliteStore* node, std::vector<std::string>* out) {
+    for (int round = 0; round < 20; ++round) {
+      Result<std::vector<ClaimedTimer>> got = node->ClaimDueTimers(5000, "n", 60'000, 3);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      for (const ClaimedTimer& c : *got) out->push_back(c.timer.key.arn);
+    }
+  };
+  std::thread t1(claim, node1.get(), &claimed[0]);
+  std::thread t2(claim, node2.get(), &claimed[1]);
+  t1.join();
+  t2.join();
+  std::set<std::string> all(claimed[0].begin(), claimed[0].end());
+  all.insert(claimed[1].begin(), claimed[1].end());
+  EXPECT_EQ(all.size(), claimed[0].size() + claimed[1].size()) << "a timer was claimed twice";
+  EXPECT_EQ(all.size(), size_t{kTimers});
 }
 
 TEST(SqliteStoreTest, SchemaIsAppliedOnceAndRecorded) {
