@@ -121,8 +121,9 @@ OJson DetailsToJson(const Event& e, bool data) {
       break;
     case T::kCallbackStarted:
       d["CallbackId"] = e.callback_id.value_or("");
-      PutIf(d, "HeartbeatTimeout", e.heartbeat_timeout);
-      PutIf(d, "Timeout", e.timeout);
+      // 0 means "disabled" and is omitted (protocol.md §8.3, CALLBACK START row).
+      if (e.heartbeat_timeout.value_or(0) > 0) d["HeartbeatTimeout"] = *e.heartbeat_timeout;
+      if (e.timeout.value_or(0) > 0) d["Timeout"] = *e.timeout;
       break;
     case T::kInvocationCompleted:
       PutTimeIf(d, "StartTimestamp", e.invocation_start_timestamp, TimeUnit::kSeconds);

@@ -205,6 +205,16 @@ TEST(EventTest, EmptyErrorObjectIsEmittedAsEmptyPayload) {
       "Error":{"Payload":{},"Truncated":false},"RetryDetails":{"CurrentAttempt":4}}})");
 }
 
+TEST(EventTest, DisabledCallbackTimeoutsAreOmitted) {
+  Event e = Ev(EventType::kCallbackStarted, 3);
+  e.callback_id = "Y2I=";
+  e.timeout = 0;
+  e.heartbeat_timeout = 0;
+  ExpectJsonEq(SerializeEvent(e, true), R"({"EventType":"CallbackStarted","EventId":3,
+      "Id":"c4ca4238a0b92382","EventTimestamp":1769481309.631,
+      "CallbackStartedDetails":{"CallbackId":"Y2I="}})");
+}
+
 TEST(EventTest, InvocationCompletedCarriesErrorOnlyWhenSet) {
   Event e = Ev(EventType::kInvocationCompleted, 3);
   e.id.reset();

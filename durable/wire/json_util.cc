@@ -59,7 +59,7 @@ std::string Dump(const OJson& j) {
 
 Result<Reader> Reader::Of(const Json& j, std::string path) {
   if (!j.is_object()) {
-    return InvalidArgument((path.empty() ? std::string("request body") : path) +
+    return InvalidArgument((path.empty() ? std::string("JSON document") : path) +
                            " must be an object, got " + TypeName(j));
   }
   return Reader(&j, std::move(path));

@@ -61,7 +61,7 @@ inline void PutTimeIf(OJson& o, const char* key, const std::optional<TimestampMs
 // Absent members and JSON null are both treated as "not set".
 class Reader {
  public:
-  // Fails with "<path> must be an object" unless `j` is an object ("request body" when top level).
+  // Fails with "<path> must be an object" unless `j` is an object ("JSON document" at top level).
   static Result<Reader> Of(const Json& j, std::string path);
 
   const std::string& path() const { return path_; }

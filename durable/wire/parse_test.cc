@@ -23,7 +23,7 @@ TEST(ParseTest, InvalidJsonIsInvalidArgument) {
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   }
   EXPECT_EQ(ParseCheckpointRequest("[]").status().message(),
-            "request body must be an object, got array");
+            "JSON document must be an object, got array");
 }
 
 TEST(ParseTest, DeepNestingIsRejectedWithoutCrashing) {
