@@ -1,7 +1,6 @@
-// The store-private binary encoding of operations, events and error objects, shared by the SQL
-// backends (rows keep the queried fields as columns and the rest as one blob). Format: a version
-// byte, then fields in a fixed order as varints and length-prefixed strings; see docs/storage.md.
-// Pure functions; thread-safe. Not a wire format: never leaves the database.
+// The store-private binary encoding (version byte, varints, length-prefixed strings; see
+// docs/storage.md) of operations, events and error objects inside SQL rows; never a wire format.
+// Pure functions; thread-safe.
 #pragma once
 
 #include <string>
