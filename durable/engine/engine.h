@@ -34,6 +34,9 @@ struct Limits {
   int32_t max_invocation_failures = 5;                  // consecutive failed invocations
   int64_t invocation_retry_base_ms = 200;               // backoff base, doubles per failure
   int64_t invocation_retry_max_ms = 10'000;
+  size_t envelope_page_bytes = 5 << 20;  // envelope / GetState page budget (approximate bytes)
+  int64_t timer_lease_ms = 30'000;       // lease on claimed timers
+  int64_t invocation_watchdog_margin_ms = 60'000;  // beyond the function timeout
 };
 
 struct EngineOptions {
@@ -41,6 +44,7 @@ struct EngineOptions {
   std::string account_id = "123456789012";
   std::string node_id;  // lease owner name; random if empty
   Limits limits;
+  bool run_timer_thread = true;  // false: tests drive timers with RunDueTimersForTest()
 };
 
 class Engine {

@@ -41,6 +41,9 @@ struct CheckpointResponse {
   std::optional<std::string> checkpoint_token;  // absent once the execution is closing
   std::vector<Operation> operations;            // NewExecutionState.Operations
   std::optional<std::string> next_marker;
+  // Engine -> api: the exact JSON body the engine stored for idempotent replay. When set, the
+  // api layer sends it verbatim (a replayed request gets the stored bytes). Not on the wire.
+  std::optional<std::string> serialized;
 };
 
 // --- GetDurableExecutionState ---

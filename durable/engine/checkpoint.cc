@@ -1,0 +1,142 @@
+// Batch-level validation of a checkpoint and dispatch to the per-type files (protocol.md §6.4).
+#include <map>
+
+#include "durable/base/macros.h"
+#include "durable/engine/core.h"
+
+namespace durable::engine {
+namespace {
+
+using model::OperationAction;
+using model::OperationType;
+
+bool ValidOperationId(const std::string& id) {
+  if (id.empty() || id.size() > model::kMaxOperationIdLength) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+size_t ErrorSize(const model::ErrorObject& e) {
+  size_t n = 64;
+  if (e.error_type) n += e.error_type->size() + 16;
+  if (e.error_message) n += e.error_message->size() + 16;
+  if (e.error_data) n += e.error_data->size() + 16;
+  if (e.stack_trace) {
+    for (const auto& line : *e.stack_trace) n += line.size() + 4;
+  }
+  return n;
+}
+
+Status CheckBatchShape(const std::vector<model::OperationUpdate>& updates) {
+  int executions = 0;
+  for (size_t i = 0; i < updates.size(); ++i) {
+    if (updates[i].type != OperationType::kExecution) continue;
+    if (++executions > 1) return InvalidArgument("Cannot checkpoint multiple EXECUTION updates.");
+    if (i + 1 != updates.size()) {
+      return InvalidArgument("EXECUTION checkpoint must be the last update.");
+    }
+  }
+  return Status::Ok();
+}
+
+// The same id may appear twice only as a STEP/CONTEXT START followed by one non-START action.
+Status CheckDuplicate(std::map<std::string, std::vector<OperationAction>>& seen,
+                      const model::OperationUpdate& u) {
+  auto& actions = seen[u.id];
+  if (!actions.empty()) {
+    bool allowed = actions.size() == 1 && actions[0] == OperationAction::kStart &&
+                   u.action != OperationAction::kStart &&
+                   (u.type == OperationType::kStep || u.type == OperationType::kContext);
+    if (!allowed) return InvalidArgument("Cannot update the same operation twice in a single request.");
+  }
+  actions.push_back(u.action);
+  return Status::Ok();
+}
+
+Status CheckCommon(const ExecutionState& s, const model::OperationUpdate& u,
+                   const CoreContext& ctx) {
+  if (!ValidOperationId(u.id)) {
+    return InvalidArgument("Operation Id must be 1-64 characters of [a-zA-Z0-9-_].");
+  }
+  if (u.name && u.name->size() > model::kMaxNameLength) {
+    return InvalidArgument("Operation name must be at most 256 characters.");
+  }
+  if (u.parent_id) {
+    const auto* parent = s.Find(*u.parent_id);
+    if (!parent || parent->operation.type != OperationType::kContext) {
+      return InvalidArgument("Invalid parent operation id.");
+    }
+  }
+  if (const auto* cur = s.Find(u.id)) {
+    const auto& op = cur->operation;
+    if (op.type != u.type) return InvalidArgument("Inconsistent operation type.");
+    if (u.sub_type && op.sub_type != u.sub_type) {
+      return InvalidArgument("Inconsistent operation subtype.");
+    }
+    if (u.name && op.name != u.name) return InvalidArgument("Inconsistent operation name.");
+    if (u.parent_id && op.parent_id != u.parent_id) {
+      return InvalidArgument("Inconsistent parent operation id.");
+    }
+  }
+  if (u.error && ErrorSize(*u.error) > ctx.limits.max_error_bytes) {
+    return InvalidArgument("Error object size must be less than 32768 bytes.");
+  }
+  if (u.payload && u.payload->size() > ctx.limits.max_payload_chars) {
+    return InvalidArgument("Payload size must be at most " +
+                           std::to_string(ctx.limits.max_payload_chars) + " characters.");
+  }
+  return Status::Ok();
+}
+
+Status ApplyOne(ExecutionState& s, const model::OperationUpdate& u, const CoreContext& ctx,
+                Transition& t) {
+  switch (u.type) {
+    case OperationType::kStep:
+      return ApplyStepUpdate(s, u, ctx, t);
+    case OperationType::kContext:
+      return ApplyContextUpdate(s, u, ctx, t);
+    case OperationType::kWait:
+      return ApplyWaitUpdate(s, u, ctx, t);
+    case OperationType::kCallback:
+      return ApplyCallbackUpdate(s, u, ctx, t);
+    case OperationType::kChainedInvoke:
+      return ApplyChainedInvokeUpdate(s, u, ctx, t);
+    case OperationType::kExecution:
+      return ApplyExecutionUpdate(s, u, ctx, t);
+  }
+  return InvalidArgument("Unknown operation type.");
+}
+
+}  // namespace
+
+model::OperationRecord& CreateOperation(ExecutionState& s, const model::OperationUpdate& u,
+                                        TimestampMs now) {
+  model::OperationRecord rec;
+  rec.operation.id = u.id;
+  rec.operation.parent_id = u.parent_id;
+  rec.operation.name = u.name;
+  rec.operation.type = u.type;
+  rec.operation.sub_type = u.sub_type;
+  rec.operation.start_timestamp = now;
+  rec.operation.status = model::OperationStatus::kStarted;
+  return s.Add(std::move(rec));
+}
+
+Status ApplyCheckpointBatch(ExecutionState& s, const std::vector<model::OperationUpdate>& updates,
+                            const CoreContext& ctx, Transition& t) {
+  DURABLE_RETURN_IF_ERROR(CheckBatchShape(updates));
+  std::map<std::string, std::vector<OperationAction>> seen;
+  for (const auto& u : updates) {
+    if (u.id.empty()) return InvalidArgument("Operation update must have an Id.");
+    if (u.type != OperationType::kExecution) {
+      DURABLE_RETURN_IF_ERROR(CheckDuplicate(seen, u));
+      DURABLE_RETURN_IF_ERROR(CheckCommon(s, u, ctx));
+    }
+    DURABLE_RETURN_IF_ERROR(ApplyOne(s, u, ctx, t));
+  }
+  return Status::Ok();
+}
+
+}  // namespace durable::engine

@@ -1,0 +1,113 @@
+// CheckpointDurableExecution and GetDurableExecutionState (protocol.md §6.2, §7).
+#include "durable/base/macros.h"
+#include "durable/engine/core.h"
+#include "durable/engine/engine_impl.h"
+#include "durable/engine/names.h"
+#include "durable/wire/wire.h"
+
+namespace durable::engine {
+namespace {
+
+void AddUnique(std::vector<std::string>& v, const std::string& id) {
+  if (std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
+}
+
+}  // namespace
+
+Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
+                                                         const model::CheckpointRequest& request) {
+  auto live_or = GetLive(arn);
+  if (!live_or.ok()) {
+    if (live_or.status().code() != StatusCode::kNotFound) return live_or.status();
+    return InvalidToken("Invalid Checkpoint Token: unknown durable execution " + arn);
+  }
+  std::shared_ptr<Live> live = *live_or;
+  std::string hash = HashHex(wire::SerializeCheckpointRequest(request));
+  bool has_client_token = request.client_token && !request.client_token->empty();
+  if (has_client_token) {
+    auto replay = store_->FindReplay(arn, *request.client_token, request.checkpoint_token);
+    if (!replay.ok()) return Internal("storage error: " + replay.status().message());
+    if (replay->has_value()) {
+      const store::CheckpointReplay& r = **replay;
+      if (r.request_hash != hash) {
+        return InvalidArgument(
+            "The ClientToken and CheckpointToken were already used with a different request.");
+      }
+      auto parsed = wire::ParseCheckpointResponse(r.response_body);
+      if (!parsed.ok()) return Internal("stored checkpoint response: " + parsed.status().message());
+      parsed->serialized = r.response_body;
+      return parsed;
+    }
+  }
+
+  model::CheckpointResponse response;
+  Effects fx;
+  {
+    std::lock_guard<std::mutex> lock(live->mu);
+    DURABLE_RETURN_IF_ERROR(CheckToken(*live, request.checkpoint_token, /*for_read=*/false));
+    CoreContext ctx = MakeContext();
+    ExecutionState scratch = live->state;
+    Transition t;
+    DURABLE_RETURN_IF_ERROR(ApplyCheckpointBatch(scratch, request.updates, ctx, t));
+    FireDueOperations(scratch, ctx.now, t);
+    t.request_invocation = false;  // the invocation in flight sees the changes in this response
+    Inflight& inf = *live->inflight;
+    if (scratch.Open()) {
+      response.checkpoint_token =
+          MakeCheckpointToken({scratch.execution.execution_id, inf.invocation_id, inf.sequence + 1});
+    }
+    std::vector<std::string> ids = t.response_ids;
+    for (const auto& id : inf.undelivered) AddUnique(ids, id);
+    for (const auto& id : t.async_changed_ids) AddUnique(ids, id);
+    for (const auto& id : ids) {
+      if (const auto* rec = scratch.Find(id)) response.operations.push_back(rec->operation);
+    }
+    std::string body = wire::SerializeCheckpointResponse(response);
+    std::optional<store::CheckpointReplay> replay;
+    if (has_client_token) {
+      replay = store::CheckpointReplay{*request.client_token, request.checkpoint_token, hash, body};
+    }
+    if (!t.Empty() || replay) {
+      DURABLE_RETURN_IF_ERROR(CommitLocked(*live, scratch, t, fx, std::move(replay)));
+    }
+    live->inflight->sequence += 1;
+    live->inflight->undelivered.clear();
+    response.serialized = std::move(body);
+  }
+  RunEffects(std::move(fx));
+  return response;
+}
+
+Result<model::StateResponse> EngineImpl::GetState(const std::string& arn,
+                                                  const model::StateRequest& request) {
+  auto live_or = GetLive(arn);
+  if (!live_or.ok()) {
+    if (live_or.status().code() != StatusCode::kNotFound) return live_or.status();
+    return InvalidToken("Invalid Checkpoint Token: unknown durable execution " + arn);
+  }
+  std::shared_ptr<Live> live = *live_or;
+  int32_t max_items = request.max_items.value_or(0);
+  if (max_items < 0 || max_items > 1000) {
+    return InvalidArgument("MaxItems must be between 0 and 1000.");
+  }
+  if (max_items == 0) max_items = 100;
+  std::lock_guard<std::mutex> lock(live->mu);
+  DURABLE_RETURN_IF_ERROR(CheckToken(*live, request.checkpoint_token, /*for_read=*/true));
+  Inflight& inf = *live->inflight;
+  if (request.marker && !request.marker->empty()) {
+    for (const auto& [snapshot, ops] : inf.snapshots) {
+      auto index = ParseMarker(*request.marker, inf.invocation_id + "/" + std::to_string(snapshot));
+      if (index && *index <= static_cast<int64_t>(ops.size())) {
+        return Page(inf, snapshot, static_cast<size_t>(*index), static_cast<size_t>(max_items));
+      }
+    }
+    return InvalidArgument("Invalid Marker.");
+  }
+  int64_t snapshot = inf.next_snapshot++;
+  inf.snapshots[snapshot] = VisibleOperations(live->state);
+  model::StateResponse page = Page(inf, snapshot, 0, static_cast<size_t>(max_items));
+  if (!page.next_marker) inf.snapshots.erase(snapshot);
+  return page;
+}
+
+}  // namespace durable::engine

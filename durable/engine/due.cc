@@ -1,0 +1,66 @@
+// Firing due operation timers from the in-memory state (protocol.md §6.2 step 6, §12.4). The
+// timer loop and the checkpoint path share this, so a timer's effect is derived from the state
+// and a fired timer is cleared in the same commit: it can never fire twice.
+#include "durable/engine/core.h"
+
+namespace durable::engine {
+
+void FireDueOperations(ExecutionState& s, TimestampMs now, Transition& t) {
+  if (!s.Open()) return;
+  for (auto& rec : s.operations) {
+    auto& op = rec.operation;
+    if (op.type == model::OperationType::kWait && op.status == model::OperationStatus::kStarted &&
+        op.wait_details && op.wait_details->scheduled_end_timestamp &&
+        *op.wait_details->scheduled_end_timestamp <= now) {
+      FireWait(s, rec, now, t);
+    } else if (op.type == model::OperationType::kStep &&
+               op.status == model::OperationStatus::kPending && op.step_details &&
+               op.step_details->next_attempt_timestamp &&
+               *op.step_details->next_attempt_timestamp <= now) {
+      MakeStepReady(s, rec, t);
+    } else if (op.type == model::OperationType::kCallback &&
+               op.status == model::OperationStatus::kStarted) {
+      if (rec.meta.callback_deadline && *rec.meta.callback_deadline <= now) {
+        TimeOutCallback(s, rec, /*heartbeat=*/false, now, t);
+      } else if (rec.meta.callback_heartbeat_deadline &&
+                 *rec.meta.callback_heartbeat_deadline <= now) {
+        TimeOutCallback(s, rec, /*heartbeat=*/true, now, t);
+      }
+    }
+  }
+}
+
+std::optional<TimestampMs> DueOf(const ExecutionState& s, const store::TimerKey& key) {
+  const auto* rec = s.Find(key.operation_id);
+  if (!rec || !s.Open()) return std::nullopt;
+  const auto& op = rec->operation;
+  switch (key.kind) {
+    case store::TimerKind::kWaitEnd:
+      if (op.status == model::OperationStatus::kStarted && op.wait_details) {
+        return op.wait_details->scheduled_end_timestamp;
+      }
+      return std::nullopt;
+    case store::TimerKind::kStepRetry:
+      if (op.status == model::OperationStatus::kPending && op.step_details) {
+        return op.step_details->next_attempt_timestamp;
+      }
+      return std::nullopt;
+    case store::TimerKind::kCallbackTimeout:
+      if (op.status == model::OperationStatus::kStarted) return rec->meta.callback_deadline;
+      return std::nullopt;
+    case store::TimerKind::kCallbackHeartbeat:
+      if (op.status == model::OperationStatus::kStarted) {
+        return rec->meta.callback_heartbeat_deadline;
+      }
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool ExecutionTimeoutDue(const ExecutionState& s, TimestampMs now) {
+  return s.Running() &&
+         s.execution.start_timestamp + s.execution.config.execution_timeout_seconds * 1000 <= now;
+}
+
+}  // namespace durable::engine

@@ -1,0 +1,145 @@
+// EngineImpl: the shell around the pure core. Per execution it keeps the loaded state and the
+// in-flight invocation behind one mutex (`Live`); every change runs the core on a copy of the
+// state, commits the Transition to the Store (one Commit per change), swaps the copy in and then,
+// with no lock held, carries out the effects (invoke, start chained children, notify parents and
+// waiters, wake the timer loop). Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "durable/engine/engine.h"
+#include "durable/engine/state.h"
+
+namespace durable::engine {
+
+// The invocation in flight for one execution (protocol.md §12.3, §12.7).
+struct Inflight {
+  std::string invocation_id;
+  std::string request_id;
+  int64_t sequence = 1;  // sequence of the latest checkpoint token issued to it
+  TimestampMs started_at = 0;
+  // State snapshots that paging markers of this invocation refer to (1 = the envelope's).
+  std::map<int64_t, std::vector<model::Operation>> snapshots;
+  int64_t next_snapshot = 1;
+  // Ops the engine changed since the last response delivered to this invocation.
+  std::vector<std::string> undelivered;
+};
+
+struct Live {
+  std::mutex mu;
+  std::condition_variable closed_cv;
+  ExecutionState state;
+  std::optional<Inflight> inflight;
+  std::vector<std::string> updated_since_invocation;  // UpdatedOperationIds of the next one
+  bool purged = false;
+};
+
+// Work to do after a commit, outside every lock.
+struct Effects {
+  std::string arn;
+  std::optional<InvocationRequest> invoke;
+  std::string invocation_id;                // of `invoke`
+  std::optional<Inflight> pending_inflight;  // becomes live.inflight when the commit succeeds
+  std::vector<ChainedStart> chained_starts;
+  std::vector<std::string> children_to_stop;
+  std::optional<model::DurableExecution> closed;  // notify awaiters and a chained parent
+  bool wake_timers = false;
+};
+
+class EngineImpl final : public Engine {
+ public:
+  EngineImpl(store::Store* store, Invoker* invoker, const Clock* clock, EngineOptions options);
+  ~EngineImpl() override;
+
+  void RegisterFunction(FunctionConfig config) override;
+  Status Start() override;
+  void Shutdown() override;
+  Result<model::StartResponse> StartExecution(const model::StartRequest& request) override;
+  Result<model::DurableExecution> AwaitClosed(const std::string& arn,
+                                              std::chrono::milliseconds timeout) override;
+  Result<model::CheckpointResponse> Checkpoint(const std::string& arn,
+                                               const model::CheckpointRequest& request) override;
+  Result<model::StateResponse> GetState(const std::string& arn,
+                                        const model::StateRequest& request) override;
+  Result<model::DurableExecution> GetExecution(const std::string& arn) override;
+  Result<model::HistoryResponse> GetHistory(const std::string& arn,
+                                            const model::HistoryRequest& request) override;
+  Result<model::ListResponse> ListExecutions(const model::ListRequest& request) override;
+  Result<TimestampMs> Stop(const std::string& arn,
+                           const std::optional<model::ErrorObject>& error) override;
+  Status CallbackSucceed(const std::string& callback_id, const std::string& result) override;
+  Status CallbackFail(const std::string& callback_id, const model::ErrorObject& error) override;
+  Status CallbackHeartbeat(const std::string& callback_id) override;
+  void RunDueTimersForTest() override;
+
+ private:
+  // engine_impl.cc
+  CoreContext MakeContext() const;
+  Result<ResolvedFunction> Resolve(const std::string& function_name,
+                                   const std::optional<std::string>& qualifier) const;
+  std::optional<FunctionConfig> FindFunction(const std::string& name) const;
+  Result<std::shared_ptr<Live>> GetLive(const std::string& arn);
+  // Commits `t` (built on `scratch`) and, on success, makes `scratch` the live state and
+  // collects the effects. REQUIRES: live.mu held.
+  Status CommitLocked(Live& live, ExecutionState& scratch, Transition& t, Effects& fx,
+                      std::optional<store::CheckpointReplay> replay = std::nullopt);
+  void RunEffects(Effects fx);
+  Result<model::StartResponse> StartInternal(const model::StartRequest& request,
+                                             std::optional<std::string> execution_id);
+  // Idempotency of named executions (protocol.md §12.2).
+  Result<std::optional<model::StartResponse>> FindExisting(const std::string& function,
+                                                           const std::string& name,
+                                                           const std::optional<std::string>& payload);
+  void Recover(const std::string& arn);
+  void NotifyParent(const model::DurableExecution& child);
+  // Runs `fn(scratch, t)` on a copy of the execution's state and commits the result.
+  template <typename Fn>
+  Status Mutate(const std::string& arn, Fn&& fn);
+
+  // invocation.cc
+  // Decides what an invocation request in `t` means: start now (prepares the in-flight record
+  // and the envelope), later (kInvoke timer), or nothing. REQUIRES: live.mu held.
+  void ScheduleInvocation(Live& live, ExecutionState& scratch, Transition& t, int64_t delay_ms,
+                          Effects& fx);
+  void OnInvocationDone(const std::string& arn, const std::string& invocation_id,
+                        InvocationResult result);
+  void OnInvokeTimer(const std::string& arn);
+  std::optional<model::ErrorObject> CheckOutput(const ExecutionState& s,
+                                                const InvocationResult& r) const;
+  int64_t RetryDelayMs(int32_t failures) const;
+  Status CheckToken(const Live& live, const std::string& token, bool for_read) const;
+  model::StateResponse Page(Inflight& inflight, int64_t snapshot, size_t from,
+                            size_t max_items) const;
+
+  // timers.cc
+  void TimerLoop();
+  void FireTimer(const store::Timer& timer);
+  void WakeTimers();
+
+  store::Store* store_;
+  Invoker* invoker_;
+  const Clock* clock_;
+  EngineOptions options_;
+
+  mutable std::mutex registry_mu_;
+  std::map<std::string, FunctionConfig> functions_;
+
+  std::mutex live_mu_;
+  std::unordered_map<std::string, std::shared_ptr<Live>> live_;
+
+  std::mutex timer_mu_;
+  std::condition_variable timer_cv_;
+  bool timer_wake_ = false;
+  bool stopping_ = false;
+  std::thread timer_thread_;
+};
+
+}  // namespace durable::engine

@@ -1,0 +1,29 @@
+// EngineImpl::Mutate: the one pattern every engine-side change follows (lock the execution, run
+// the pure core on a copy, schedule an invocation if asked, commit, then run the effects).
+// Internal to the engine. Thread-safe.
+#pragma once
+
+#include "durable/base/macros.h"
+#include "durable/engine/engine_impl.h"
+
+namespace durable::engine {
+
+template <typename Fn>
+Status EngineImpl::Mutate(const std::string& arn, Fn&& fn) {
+  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(arn));
+  Effects fx;
+  {
+    std::lock_guard<std::mutex> lock(live->mu);
+    if (live->purged) return NotFound("Durable execution not found: " + arn);
+    ExecutionState scratch = live->state;
+    Transition t;
+    DURABLE_RETURN_IF_ERROR(fn(*live, scratch, t));
+    if (t.request_invocation) ScheduleInvocation(*live, scratch, t, 0, fx);
+    if (t.Empty() && !fx.pending_inflight) return Status::Ok();
+    DURABLE_RETURN_IF_ERROR(CommitLocked(*live, scratch, t, fx));
+  }
+  RunEffects(std::move(fx));
+  return Status::Ok();
+}
+
+}  // namespace durable::engine

@@ -1,0 +1,90 @@
+#include "durable/engine/state.h"
+
+#include <algorithm>
+
+namespace durable::engine {
+namespace {
+
+void PushUnique(std::vector<std::string>& v, const std::string& id) {
+  if (std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
+}
+
+}  // namespace
+
+ExecutionState ExecutionState::FromSnapshot(store::ExecutionSnapshot snapshot) {
+  ExecutionState s;
+  s.execution = std::move(snapshot.execution);
+  s.operations = std::move(snapshot.operations);
+  std::stable_sort(s.operations.begin(), s.operations.end(),
+                   [](const auto& a, const auto& b) { return a.meta.sequence < b.meta.sequence; });
+  for (size_t i = 0; i < s.operations.size(); ++i) s.index[s.operations[i].operation.id] = i;
+  return s;
+}
+
+const model::OperationRecord* ExecutionState::Find(const std::string& id) const {
+  auto it = index.find(id);
+  return it == index.end() ? nullptr : &operations[it->second];
+}
+
+model::OperationRecord* ExecutionState::Find(const std::string& id) {
+  auto it = index.find(id);
+  return it == index.end() ? nullptr : &operations[it->second];
+}
+
+model::OperationRecord& ExecutionState::Add(model::OperationRecord record) {
+  record.meta.sequence = execution.next_sequence++;
+  index[record.operation.id] = operations.size();
+  operations.push_back(std::move(record));
+  return operations.back();
+}
+
+bool ExecutionState::Closing() const {
+  return Running() && !operations.empty() && model::IsTerminal(ExecutionOp().operation.status);
+}
+
+void Transition::Touch(const std::string& id) { PushUnique(changed_ids, id); }
+
+void Transition::TouchForResponse(const std::string& id) {
+  Touch(id);
+  PushUnique(response_ids, id);
+}
+
+void Transition::MarkAsync(const std::string& id) {
+  Touch(id);
+  PushUnique(async_changed_ids, id);
+}
+
+void Transition::SetTimer(store::Timer timer) {
+  std::erase(timers_cleared, timer.key);
+  std::erase_if(timers_set, [&](const store::Timer& x) { return x.key == timer.key; });
+  timers_set.push_back(std::move(timer));
+}
+
+void Transition::ClearTimer(store::TimerKey key) {
+  std::erase_if(timers_set, [&](const store::Timer& x) { return x.key == key; });
+  if (std::find(timers_cleared.begin(), timers_cleared.end(), key) == timers_cleared.end()) {
+    timers_cleared.push_back(std::move(key));
+  }
+}
+
+bool Transition::Empty() const {
+  return changed_ids.empty() && events.empty() && timers_set.empty() && timers_cleared.empty() &&
+         !clear_all_timers && !request_invocation && !closed && chained_starts.empty() &&
+         children_to_stop.empty();
+}
+
+store::Commit BuildCommit(const ExecutionState& state, const Transition& t) {
+  store::Commit c;
+  c.arn = state.execution.arn;
+  c.execution = state.execution;
+  for (const auto& id : t.changed_ids) {
+    if (const auto* rec = state.Find(id)) c.operations.push_back(*rec);
+  }
+  c.events = t.events;
+  c.timers_set = t.timers_set;
+  c.timers_cleared = t.timers_cleared;
+  c.clear_all_timers = t.clear_all_timers;
+  return c;
+}
+
+}  // namespace durable::engine

@@ -1,0 +1,93 @@
+// The pure core's vocabulary: the in-memory state of one execution (ExecutionState), what a
+// change produces (Transition: records, events, timers, effects as data) and the ports the core
+// may consult (CoreContext). Nothing here does I/O or reads a clock. Thread-compatible.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "durable/base/result.h"
+#include "durable/engine/engine.h"
+#include "durable/model/api.h"
+#include "durable/store/store.h"
+
+namespace durable::engine {
+
+struct ExecutionState {
+  model::DurableExecution execution;
+  std::vector<model::OperationRecord> operations;  // by meta.sequence; [0] is the EXECUTION op
+  std::unordered_map<std::string, size_t> index;   // operation id -> position
+
+  static ExecutionState FromSnapshot(store::ExecutionSnapshot snapshot);
+  const model::OperationRecord* Find(const std::string& id) const;
+  model::OperationRecord* Find(const std::string& id);
+  // Appends a new operation record, assigning its start sequence.
+  model::OperationRecord& Add(model::OperationRecord record);
+  model::OperationRecord& ExecutionOp() { return operations.front(); }
+  const model::OperationRecord& ExecutionOp() const { return operations.front(); }
+  bool Running() const { return execution.status == model::ExecutionStatus::kRunning; }
+  // An EXECUTION SUCCEED/FAIL checkpoint was applied; the terminal event follows the invocation.
+  bool Closing() const;
+  // RUNNING and not closing: the function may still change it.
+  bool Open() const { return Running() && !Closing(); }
+};
+
+// A resolved function reference (protocol.md §12.1).
+struct ResolvedFunction {
+  std::string name;          // registered name
+  std::string version;       // always "$LATEST"
+  std::string function_arn;  // qualified with the version
+};
+
+// A chained invoke to start after the commit (protocol.md §12.5).
+struct ChainedStart {
+  std::string operation_id;
+  std::string child_execution_id;
+  model::StartRequest request;
+};
+
+// What one change of one execution produces. The shell commits it as one store::Commit and then
+// carries out the effects.
+struct Transition {
+  std::vector<std::string> changed_ids;        // records to persist (first-change order)
+  std::vector<std::string> response_ids;       // ops touched by the function's own updates
+  std::vector<std::string> async_changed_ids;  // ops changed by the engine (UpdatedOperationIds)
+  std::vector<model::Event> events;
+  std::vector<store::Timer> timers_set;
+  std::vector<store::TimerKey> timers_cleared;
+  bool clear_all_timers = false;
+  // Effects.
+  bool request_invocation = false;
+  bool closed = false;  // the execution reached a terminal status in this transition
+  std::vector<ChainedStart> chained_starts;
+  std::vector<std::string> children_to_stop;
+
+  void Touch(const std::string& id);
+  void TouchForResponse(const std::string& id);
+  void MarkAsync(const std::string& id);
+  void SetTimer(store::Timer timer);
+  void ClearTimer(store::TimerKey key);
+  bool Empty() const;
+};
+
+// Ports and settings the pure core may consult.
+struct CoreContext {
+  TimestampMs now = 0;
+  Limits limits;
+  std::string region = "us-east-1";
+  std::string account_id = "123456789012";
+  std::function<std::string(const std::string& arn)> new_callback_id;
+  std::function<std::string()> new_execution_id;
+  std::function<Result<ResolvedFunction>(const std::string& function_name,
+                                         const std::optional<std::string>& qualifier)>
+      resolve;
+};
+
+// Builds the store commit for `transition` applied to `state` (records of changed ops, the
+// execution row, events, timers).
+store::Commit BuildCommit(const ExecutionState& state, const Transition& transition);
+
+}  // namespace durable::engine
