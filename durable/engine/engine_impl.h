@@ -112,8 +112,10 @@ class EngineImpl final : public Engine {
   void OnInvocationDone(const std::string& arn, const std::string& invocation_id,
                         InvocationResult result);
   void OnInvokeTimer(const std::string& arn);
-  std::optional<model::ErrorObject> CheckOutput(const ExecutionState& s,
-                                                const InvocationResult& r) const;
+  // The function error of an invocation, or of an invalid output (protocol.md §3.2).
+  // `unseen_changes`: the invocation ended before it saw a change (PENDING is then legitimate).
+  std::optional<model::ErrorObject> CheckOutput(const ExecutionState& s, const InvocationResult& r,
+                                                bool unseen_changes) const;
   int64_t RetryDelayMs(int32_t failures) const;
   Status CheckToken(const Live& live, const std::string& token, bool for_read) const;
   model::StateResponse Page(Inflight& inflight, int64_t snapshot, size_t from,

@@ -90,7 +90,8 @@ int64_t EngineImpl::RetryDelayMs(int32_t failures) const {
 }
 
 std::optional<model::ErrorObject> EngineImpl::CheckOutput(const ExecutionState& s,
-                                                          const InvocationResult& r) const {
+                                                          const InvocationResult& r,
+                                                          bool unseen_changes) const {
   if (r.function_error) return *r.function_error;
   if (!r.output) return MakeError("Runtime.InvalidResponse", "The invocation returned no output.");
   const model::InvocationOutput& out = *r.output;
@@ -106,7 +107,7 @@ std::optional<model::ErrorObject> EngineImpl::CheckOutput(const ExecutionState& 
       }
       break;
     case model::InvocationStatus::kPending:
-      if (!s.Closing() && !HasPendingOperations(s)) {
+      if (!s.Closing() && !unseen_changes && !HasPendingOperations(s)) {
         return MakeError("InvalidInvocationOutput",
                          "Cannot return PENDING status with no pending operations.");
       }
@@ -131,7 +132,7 @@ void EngineImpl::OnInvocationDone(const std::string& arn, const std::string& inv
     ExecutionState scratch = live->state;
     Transition t;
     TimestampMs now = clock_->NowMs();
-    std::optional<model::ErrorObject> error = CheckOutput(scratch, result);
+    std::optional<model::ErrorObject> error = CheckOutput(scratch, result, !inf.undelivered.empty());
     AppendInvocationCompleted(scratch, inf.started_at, now, inf.request_id, error, now, t);
     const model::InvocationOutput* out = result.output ? &*result.output : nullptr;
     if (scratch.Closing()) {
