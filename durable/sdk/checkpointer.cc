@@ -1,0 +1,164 @@
+#include "durable/sdk/checkpointer.h"
+
+#include <chrono>
+#include <thread>
+
+#include "durable/base/ids.h"
+#include "durable/sdk/errors.h"
+
+namespace durable::sdk {
+
+bool IsInvocationScoped(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidToken:
+    case StatusCode::kUnavailable:
+    case StatusCode::kInternal:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace internal {
+namespace {
+
+size_t ApproxSize(const model::OperationUpdate& u) {
+  size_t n = 256 + u.id.size() + u.name.value_or("").size() + u.payload.value_or("").size();
+  if (u.error) {
+    n += u.error->error_message.value_or("").size() + u.error->error_data.value_or("").size();
+  }
+  return n;
+}
+
+}  // namespace
+
+Checkpointer::Checkpointer(CheckpointClient* client, std::string arn, std::string token,
+                           const std::vector<model::Operation>& operations,
+                           CheckpointerOptions options)
+    : client_(client), arn_(std::move(arn)), options_(options), token_(std::move(token)) {
+  for (const auto& op : operations) ops_[op.id] = op;
+}
+
+std::optional<model::Operation> Checkpointer::Get(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = ops_.find(id);
+  if (it == ops_.end()) return std::nullopt;
+  return it->second;
+}
+
+size_t Checkpointer::operation_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ops_.size();
+}
+
+std::vector<model::Operation> Checkpointer::operations() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<model::Operation> out;
+  for (const auto& [id, op] : ops_) out.push_back(op);
+  return out;
+}
+
+void Checkpointer::ThrowIfFailed() const {
+  if (failure_) {
+    ThrowTerminate(IsInvocationScoped(*failure_) ? TerminateSignal::Scope::kInvocation
+                                                 : TerminateSignal::Scope::kExecution,
+                   model::ErrorObject{"CheckpointError", failure_->message(), {}, {}});
+  }
+}
+
+void Checkpointer::Fail(const Status& status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!failure_) failure_ = status;
+  ThrowIfFailed();
+  throw TerminateSignal{};  // unreachable
+}
+
+uint64_t Checkpointer::Enqueue(model::OperationUpdate update) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ThrowIfFailed();
+  uint64_t seq = next_seq_++;
+  queue_.emplace_back(seq, std::move(update));
+  return seq;
+}
+
+void Checkpointer::FlushAll() {
+  uint64_t last;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last = next_seq_ - 1;
+  }
+  Flush(last);
+}
+
+void Checkpointer::Flush(uint64_t seq) {
+  std::lock_guard<std::mutex> flush_lock(flush_mu_);
+  while (true) {
+    std::vector<model::OperationUpdate> batch;
+    uint64_t batch_last = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ThrowIfFailed();
+      if (acked_seq_ >= seq || queue_.empty()) return;
+      size_t bytes = 0;
+      while (!queue_.empty()) {
+        size_t n = ApproxSize(queue_.front().second);
+        if (!batch.empty() && bytes + n > options_.max_batch_bytes) break;
+        // The EXECUTION completion must be the last update of its request.
+        if (!batch.empty() && queue_.front().second.type == model::OperationType::kExecution) {
+          break;
+        }
+        bytes += n;
+        batch_last = queue_.front().first;
+        batch.push_back(std::move(queue_.front().second));
+        queue_.pop_front();
+      }
+    }
+    Status st = SendBatch(batch);
+    if (!st.ok()) Fail(st);
+    std::lock_guard<std::mutex> lock(mu_);
+    acked_seq_ = batch_last;
+  }
+}
+
+void Checkpointer::Poll() {
+  std::lock_guard<std::mutex> flush_lock(flush_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ThrowIfFailed();
+  }
+  Status st = SendBatch({});
+  if (!st.ok()) Fail(st);
+}
+
+Status Checkpointer::SendBatch(const std::vector<model::OperationUpdate>& batch) {
+  model::CheckpointRequest request;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    request.checkpoint_token = token_;
+  }
+  request.client_token = NewUuid();
+  request.updates = batch;
+  Result<model::CheckpointResponse> resp = InvalidArgument("not sent");
+  int backoff = options_.retry_backoff_ms;
+  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+    resp = client_->Checkpoint(arn_, request);
+    bool transient = !resp.ok() && (resp.status().code() == StatusCode::kUnavailable ||
+                                    resp.status().code() == StatusCode::kInternal);
+    if (!transient) break;
+    if (backoff > 0 && attempt < options_.max_attempts) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(backoff));
+      backoff *= 2;
+    }
+  }
+  if (!resp.ok()) return resp.status();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (resp->checkpoint_token) token_ = *resp->checkpoint_token;
+    for (const auto& op : resp->operations) ops_[op.id] = op;
+  }
+  if (listener_ && !resp->operations.empty()) listener_(resp->operations);
+  return Status::Ok();
+}
+
+}  // namespace internal
+}  // namespace durable::sdk

@@ -1,0 +1,73 @@
+// Checkpointer (internal): the invocation's view of the execution state plus the checkpoint
+// queue. Updates are queued in the order operations produce them and sent in batches of at most
+// 750 KiB with exactly one request in flight; a fresh ClientToken per request, reused when the
+// same request is retried after 429/5xx. A failed checkpoint is sticky: every later call throws
+// internal::TerminateSignal, which unwinds user code. Thread-safe (branches of parallel/map share
+// one Checkpointer).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "durable/sdk/checkpoint_client.h"
+
+namespace durable::sdk::internal {
+
+struct CheckpointerOptions {
+  size_t max_batch_bytes = 750 * 1024;
+  int max_attempts = 3;           // per request, for 429 / 5xx / network errors
+  int retry_backoff_ms = 100;     // doubled per retry; 0 in tests
+};
+
+class Checkpointer {
+ public:
+  using ChangeListener = std::function<void(const std::vector<model::Operation>& changed)>;
+
+  Checkpointer(CheckpointClient* client, std::string arn, std::string token,
+               const std::vector<model::Operation>& operations, CheckpointerOptions options = {});
+
+  std::optional<model::Operation> Get(const std::string& id) const;
+  size_t operation_count() const;
+  std::vector<model::Operation> operations() const;
+
+  // Queues an update; returns its sequence number. Throws TerminateSignal after a failure.
+  uint64_t Enqueue(model::OperationUpdate update);
+  // Returns once every update up to `seq` was acknowledged (sending what is queued).
+  void Flush(uint64_t seq);
+  void FlushAll();
+  // Enqueue + Flush.
+  void Send(model::OperationUpdate update) { Flush(Enqueue(std::move(update))); }
+  // An empty checkpoint: refreshes the token and merges asynchronous state changes.
+  void Poll();
+  // Called (outside locks) with the operations of every checkpoint response.
+  void SetChangeListener(ChangeListener listener) { listener_ = std::move(listener); }
+
+ private:
+  Status SendBatch(const std::vector<model::OperationUpdate>& batch);
+  [[noreturn]] void Fail(const Status& status);
+  void ThrowIfFailed() const;
+
+  CheckpointClient* client_;
+  const std::string arn_;
+  const CheckpointerOptions options_;
+  ChangeListener listener_;
+
+  mutable std::mutex mu_;  // guards everything below
+  std::map<std::string, model::Operation> ops_;
+  std::deque<std::pair<uint64_t, model::OperationUpdate>> queue_;
+  uint64_t next_seq_ = 1;
+  uint64_t acked_seq_ = 0;
+  std::string token_;
+  std::optional<Status> failure_;
+
+  std::mutex flush_mu_;  // one request in flight
+};
+
+}  // namespace durable::sdk::internal
