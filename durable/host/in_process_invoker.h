@@ -1,0 +1,62 @@
+// InProcessInvoker: runs functions as C++ handlers linked into this binary, on a small thread
+// pool. A handler is registered under a name (the template's Handler); a function maps to a
+// handler by AddFunction, or by having the handler's own name. Handlers cannot be killed, so
+// function timeouts are not enforced here. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "durable/engine/invoker.h"
+
+namespace durable::host {
+
+using InProcessHandler =
+    std::function<engine::InvocationResult(const engine::InvocationRequest& request)>;
+
+class InProcessInvoker final : public engine::Invoker {
+ public:
+  explicit InProcessInvoker(int threads = 8);
+  ~InProcessInvoker() override;  // calls Shutdown()
+  InProcessInvoker(const InProcessInvoker&) = delete;
+  InProcessInvoker& operator=(const InProcessInvoker&) = delete;
+
+  void Register(const std::string& handler_name, InProcessHandler handler);
+  // Routes `function_name` to the handler registered (now or later) as `handler_name`.
+  void AddFunction(const std::string& function_name, const std::string& handler_name);
+  bool HasHandler(const std::string& handler_name) const;
+
+  bool Has(const std::string& function_name) const override;
+  // A handler that throws yields function_error {ErrorType "Runtime.HandlerException"}.
+  void Invoke(engine::InvocationRequest request,
+              std::function<void(engine::InvocationResult)> done) override;
+
+  // Waits for running invocations; queued ones fail with ErrorType "Sandbox.Shutdown".
+  // Idempotent.
+  void Shutdown();
+
+ private:
+  struct Task {
+    engine::InvocationRequest request;
+    std::function<void(engine::InvocationResult)> done;
+  };
+  void WorkerLoop();
+  engine::InvocationResult Run(const engine::InvocationRequest& request);
+  const InProcessHandler* FindLocked(const std::string& function_name) const;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, InProcessHandler> handlers_;      // by handler name
+  std::map<std::string, std::string> function_handlers_;  // function -> handler name
+  std::deque<Task> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace durable::host
