@@ -31,10 +31,10 @@ size_t ErrorSize(const model::ErrorObject& e) {
 
 Status CheckBatchShape(const std::vector<model::OperationUpdate>& updates) {
   int executions = 0;
-  for (size_t i = 0; i < updates.size(); ++i) {
-    if (updates[i].type != OperationType::kExecution) continue;
-    if (++executions > 1) return InvalidArgument("Cannot checkpoint multiple EXECUTION updates.");
-    if (i + 1 != updates.size()) {
+  for (const auto& u : updates) executions += u.type == OperationType::kExecution ? 1 : 0;
+  if (executions > 1) return InvalidArgument("Cannot checkpoint multiple EXECUTION updates.");
+  for (size_t i = 0; i + 1 < updates.size(); ++i) {
+    if (updates[i].type == OperationType::kExecution) {
       return InvalidArgument("EXECUTION checkpoint must be the last update.");
     }
   }
