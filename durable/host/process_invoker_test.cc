@@ -19,6 +19,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
+constexpr int64_t kIdleTimeoutMs = 1000;
+
 constexpr char kTemplate[] = R"(
 Globals:
   Function:
@@ -78,6 +80,7 @@ class ProcessInvokerTest : public ::testing::Test {
     ProcessInvokerOptions options;
     options.template_dir = dir_.string();
     options.init_error_backoff_ms = 60'000;
+    options.idle_timeout_ms = kIdleTimeoutMs;
     invoker_ = std::make_unique<ProcessInvoker>(options);
     invoker_->RegisterRoutes(*server_);
     auto port = server_->Start();
@@ -191,6 +194,19 @@ TEST_F(ProcessInvokerTest, ReusesTheIdleProcess) {
   EXPECT_FALSE(first.empty());
   EXPECT_EQ(first, second);
   EXPECT_EQ(invoker_->ProcessCount("Pid"), 1u);
+}
+
+TEST_F(ProcessInvokerTest, IdleProcessIsStoppedAfterTheIdleTimeout) {
+  ResultOf(Invoke(Request("Pid", "{}")));
+  auto idle_start = std::chrono::steady_clock::now();
+  ASSERT_EQ(invoker_->ProcessCount("Pid"), 1u);
+  while (invoker_->ProcessCount("Pid") > 0 &&
+         std::chrono::steady_clock::now() - idle_start < std::chrono::seconds(10)) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_EQ(invoker_->ProcessCount("Pid"), 0u);
+  EXPECT_GE(std::chrono::steady_clock::now() - idle_start, milliseconds(kIdleTimeoutMs));
+  EXPECT_FALSE(ResultOf(Invoke(Request("Pid", "{}"))).empty());  // a new process starts
 }
 
 TEST_F(ProcessInvokerTest, CrashFailsTheInvocationWithExitErrorAndTheProcessIsReplaced) {
