@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "durable/base/log.h"
@@ -26,6 +27,7 @@ std::string TimeoutMessage(int64_t timeout_ms) {
 }
 
 void CloseFds(Instance& inst) {
+  std::lock_guard io(inst.io_mu);
   for (int& fd : inst.fds) {
     if (fd >= 0) close(fd);
     fd = -1;
@@ -35,14 +37,17 @@ void CloseFds(Instance& inst) {
 }  // namespace
 
 void ProcessInvoker::Impl::ReadPipe(Instance& inst, int stream) {
+  std::lock_guard io(inst.io_mu);
   int& fd = inst.fds[stream];
   char buf[16384];
-  while (fd >= 0) {
+  // Bounded so that a process writing without pause cannot pin the caller.
+  for (size_t budget = 4 << 20; fd >= 0 && budget > 0;) {
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     std::vector<std::string> lines;
     if (n > 0) {
+      budget -= std::min(budget, size_t(n));
       lines = inst.splitters[stream].Feed(std::string_view(buf, size_t(n)));
     } else {  // EOF or error
       lines = inst.splitters[stream].Flush();
@@ -96,8 +101,7 @@ void ProcessInvoker::Impl::ReapExited(Completions& completions) {
       ++it;
       continue;
     }
-    ReadPipe(inst, 0);  // output written just before exiting belongs to this invocation
-    ReadPipe(inst, 1);
+    ReadPipes(inst);  // output written just before exiting belongs to this invocation
     CloseFds(inst);
     HandleExit(inst, *status, completions);
     it = instances.erase(it);
@@ -174,8 +178,7 @@ void ProcessInvoker::Impl::FinalShutdown() {
     int status = 0;
     while (waitpid(inst->pid, &status, 0) < 0 && errno == EINTR) {
     }
-    ReadPipe(*inst, 0);
-    ReadPipe(*inst, 1);
+    ReadPipes(*inst);
     CloseFds(*inst);
     HandleExit(*inst, status, completions);
   }

@@ -1,6 +1,6 @@
 // Internal state of ProcessInvoker, shared by process_invoker.cc (pool, monitor thread) and
 // runtime_api.cc (HTTP handlers). Everything below `mu` is guarded by it, except the pipe fds and
-// line splitters of an Instance, which only the monitor thread touches.
+// line splitters of an Instance, which its `io_mu` guards (lock order: mu, then io_mu).
 #pragma once
 
 #include <chrono>
@@ -36,6 +36,7 @@ struct Instance {
   std::string token;
   std::string function_name;
   pid_t pid = -1;
+  std::mutex io_mu;
   int fds[2] = {-1, -1};  // stdout, stderr
   LineSplitter splitters[2];
   State state = State::kStarting;
@@ -79,7 +80,12 @@ struct ProcessInvoker::Impl {
   // process_invoker.cc
   void Wake();
   void MonitorLoop();
+  // Reads what the process wrote so far into the LogStore (takes inst.io_mu).
   void ReadPipe(Instance& inst, int stream);
+  void ReadPipes(Instance& inst) {
+    ReadPipe(inst, 0);
+    ReadPipe(inst, 1);
+  }
   void ReapExited(Completions& completions);
   void CheckDeadlines();
   void SpawnNeeded(Completions& completions);

@@ -170,6 +170,7 @@ void ProcessInvoker::Impl::HandleResponse(const InstancePtr& inst, const std::st
     inst->state = State::kIdle;  // it will ask for the next invocation right away
     inst->idle_since = std::chrono::steady_clock::now();
   }
+  ReadPipes(*inst);  // lines printed before answering are in the store before `done` runs
   engine::InvocationResult result;
   auto output = wire::ParseInvocationOutput(req.body);
   if (output.ok()) {
@@ -198,6 +199,7 @@ void ProcessInvoker::Impl::HandleInvocationError(const InstancePtr& inst,
     inst->state = State::kIdle;
     inst->idle_since = std::chrono::steady_clock::now();
   }
+  ReadPipes(*inst);
   engine::InvocationResult result;
   result.function_error = ParseRuntimeError(req, "Unhandled");
   Completions completions;

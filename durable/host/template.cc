@@ -25,7 +25,8 @@ std::string ResolvePath(const std::string& directory, const std::string& path) {
 
 // Maps merge recursively (function wins), everything else is replaced by the function's value.
 YAML::Node MergeGlobals(const YAML::Node& globals, const YAML::Node& props) {
-  if (!globals || !globals.IsMap()) return props ? YAML::Clone(props) : YAML::Node(YAML::NodeType::Undefined);
+  if (!globals || !globals.IsMap())
+    return props ? YAML::Clone(props) : YAML::Node(YAML::NodeType::Undefined);
   if (!props || !props.IsMap()) return YAML::Clone(globals);
   YAML::Node merged = YAML::Clone(globals);
   for (const auto& kv : props) {
@@ -184,7 +185,8 @@ Result<Template> ParseRoot(const YAML::Node& root, const std::string& directory,
     tpl.not_implemented = ReadNotImplemented(tm["NotImplemented"]);
   }
   ValueResolver resolver(root, options);
-  const YAML::Node globals = root["Globals"] ? root["Globals"]["Function"] : YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node globals =
+      root["Globals"] ? root["Globals"]["Function"] : YAML::Node(YAML::NodeType::Undefined);
   for (const auto& kv : resources) {
     const std::string name = kv.first.Scalar();
     const YAML::Node& resource = kv.second;
