@@ -70,8 +70,8 @@ Status ApplyCallbackUpdate(ExecutionState& s, const model::OperationUpdate& u,
 }
 
 Status CompleteCallback(ExecutionState& s, model::OperationRecord& op, bool success,
-                        const std::string& result, const model::ErrorObject& error,
-                        TimestampMs now, Transition& t) {
+                        const std::string& result, const model::ErrorObject& error, TimestampMs now,
+                        Transition& t) {
   if (!s.Open() || op.operation.status != OperationStatus::kStarted) return ClosedError();
   auto& d = *op.operation.callback_details;
   op.operation.end_timestamp = now;
@@ -92,8 +92,8 @@ Status CompleteCallback(ExecutionState& s, model::OperationRecord& op, bool succ
   return Status::Ok();
 }
 
-void TimeOutCallback(ExecutionState& s, model::OperationRecord& op, bool heartbeat,
-                     TimestampMs now, Transition& t) {
+void TimeOutCallback(ExecutionState& s, model::OperationRecord& op, bool heartbeat, TimestampMs now,
+                     Transition& t) {
   model::ErrorObject error =
       heartbeat ? MakeError("Callback.Heartbeat", "Callback timed out on heartbeat")
                 : MakeError("Callback.Timeout", "Callback timed out");

@@ -27,8 +27,8 @@ Status Start(ExecutionState& s, const model::OperationUpdate& u, const CoreConte
   rec.meta.invoke_tenant_id = opts.tenant_id;
   rec.meta.invoke_input = u.payload;
   t.TouchForResponse(u.id);
-  auto& started = AppendOperationEvent(s, t, EventType::kChainedInvokeStarted, rec.operation,
-                                       ctx.now);
+  auto& started =
+      AppendOperationEvent(s, t, EventType::kChainedInvokeStarted, rec.operation, ctx.now);
   started.function_name = opts.function_name;
   started.input = PayloadOf(u.payload);
   started.tenant_id = opts.tenant_id;

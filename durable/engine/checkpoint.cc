@@ -49,7 +49,8 @@ Status CheckDuplicate(std::map<std::string, std::vector<OperationAction>>& seen,
     bool allowed = actions.size() == 1 && actions[0] == OperationAction::kStart &&
                    u.action != OperationAction::kStart &&
                    (u.type == OperationType::kStep || u.type == OperationType::kContext);
-    if (!allowed) return InvalidArgument("Cannot update the same operation twice in a single request.");
+    if (!allowed)
+      return InvalidArgument("Cannot update the same operation twice in a single request.");
   }
   actions.push_back(u.action);
   return Status::Ok();

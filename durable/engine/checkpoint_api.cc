@@ -53,8 +53,8 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
     t.request_invocation = false;  // the invocation in flight sees the changes in this response
     Inflight& inf = *live->inflight;
     if (scratch.Open()) {
-      response.checkpoint_token =
-          MakeCheckpointToken({scratch.execution.execution_id, inf.invocation_id, inf.sequence + 1});
+      response.checkpoint_token = MakeCheckpointToken(
+          {scratch.execution.execution_id, inf.invocation_id, inf.sequence + 1});
     }
     std::vector<std::string> ids = t.response_ids;
     for (const auto& id : inf.undelivered) AddUnique(ids, id);

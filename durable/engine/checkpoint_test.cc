@@ -82,8 +82,8 @@ TEST(CheckpointValidationTest, ParentAndConsistencyRules) {
   renamed.name = "other";
   EXPECT_EQ(Reject({renamed}, {StepStart("s1", "first")}), "Inconsistent operation name.");
   EXPECT_EQ(Reject({WithParent(StepSucceed("s1", "1"), "c2")},
-                   {ContextStart("c1", "RunInChildContext"), ContextStart("c2", "RunInChildContext"),
-                    WithParent(StepStart("s1"), "c1")}),
+                   {ContextStart("c1", "RunInChildContext"),
+                    ContextStart("c2", "RunInChildContext"), WithParent(StepStart("s1"), "c1")}),
             "Inconsistent parent operation id.");
   model::ErrorObject huge = Err("E", std::string(40'000, 'x'));
   EXPECT_EQ(Reject({StepStart("s1"), StepFail("s1", huge)}),
@@ -158,10 +158,11 @@ TEST(CheckpointValidationTest, ContextWaitCallbackAndInvokeRules) {
 TEST(CheckpointCoreTest, BatchProducesRecordsEventsAndTimersAsData) {
   ExecutionState s = NewState();
   Transition t;
-  ASSERT_TRUE(ApplyCheckpointBatch(s, {WaitStart("w1", 3), CallbackStart("cb", 10, 0),
-                                       InvokeStart("i1", "child", "{}")},
-                                   Context(), t)
-                  .ok());
+  ASSERT_TRUE(
+      ApplyCheckpointBatch(
+          s, {WaitStart("w1", 3), CallbackStart("cb", 10, 0), InvokeStart("i1", "child", "{}")},
+          Context(), t)
+          .ok());
   EXPECT_THAT(t.response_ids, ::testing::ElementsAre("w1", "cb", "i1"));
   ASSERT_EQ(t.events.size(), 3u);
   EXPECT_EQ(t.events[0].event_id, 2);

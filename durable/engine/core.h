@@ -18,7 +18,8 @@ namespace durable::engine {
 
 // --- checkpoint.cc: validates and applies a whole batch (protocol.md §6.3, §6.4). On error
 //     the state is partially modified and must be discarded by the caller. ---
-Status ApplyCheckpointBatch(ExecutionState& state, const std::vector<model::OperationUpdate>& updates,
+Status ApplyCheckpointBatch(ExecutionState& state,
+                            const std::vector<model::OperationUpdate>& updates,
                             const CoreContext& ctx, Transition& t);
 
 // Per operation type: validate one update against the (scratch) state and apply it.
@@ -44,10 +45,10 @@ void FireWait(ExecutionState& s, model::OperationRecord& op, TimestampMs now, Tr
 void MakeStepReady(ExecutionState& s, model::OperationRecord& op, Transition& t);
 // Completes a STARTED callback. Returns CallbackClosed if it is not STARTED.
 Status CompleteCallback(ExecutionState& s, model::OperationRecord& op, bool success,
-                        const std::string& result, const model::ErrorObject& error,
-                        TimestampMs now, Transition& t);
-void TimeOutCallback(ExecutionState& s, model::OperationRecord& op, bool heartbeat,
-                     TimestampMs now, Transition& t);
+                        const std::string& result, const model::ErrorObject& error, TimestampMs now,
+                        Transition& t);
+void TimeOutCallback(ExecutionState& s, model::OperationRecord& op, bool heartbeat, TimestampMs now,
+                     Transition& t);
 // CallbackTimeoutException: the callback is closed, expired, or its execution is closed.
 Status CallbackClosedStatus();
 Status HeartbeatCallback(model::OperationRecord& op, TimestampMs now, Transition& t,

@@ -22,17 +22,17 @@ namespace durable::engine {
 
 // A function the engine may invoke (from the template).
 struct FunctionConfig {
-  std::string name;            // logical id; the function name in ARNs and paths
+  std::string name;  // logical id; the function name in ARNs and paths
   model::DurableConfig durable;
   int64_t timeout_seconds = 900;  // per-invocation function timeout
 };
 
 struct Limits {
-  size_t max_payload_chars = model::kMaxPayloadChars;   // per update payload / invoke payload
-  size_t max_callback_result_bytes = 1 << 20;           // SendDurableExecutionCallbackSuccess body
+  size_t max_payload_chars = model::kMaxPayloadChars;  // per update payload / invoke payload
+  size_t max_callback_result_bytes = 1 << 20;          // SendDurableExecutionCallbackSuccess body
   size_t max_error_bytes = model::kMaxErrorBytes;
-  int32_t max_invocation_failures = 5;                  // consecutive failed invocations
-  int64_t invocation_retry_base_ms = 200;               // backoff base, doubles per failure
+  int32_t max_invocation_failures = 5;     // consecutive failed invocations
+  int64_t invocation_retry_base_ms = 200;  // backoff base, doubles per failure
   int64_t invocation_retry_max_ms = 10'000;
   size_t envelope_page_bytes = 5 << 20;  // envelope / GetState page budget (approximate bytes)
   int64_t timer_lease_ms = 30'000;       // lease on claimed timers

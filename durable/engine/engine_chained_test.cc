@@ -119,8 +119,8 @@ TEST(StartTest, EmptyPayloadOmitsInputPayload) {
   Harness h;
   std::string arn = h.Start(std::nullopt);
   Session s = h.Next();
-  EXPECT_FALSE(s.input().initial_execution_state.operations[0]
-                   .execution_details->input_payload.has_value());
+  EXPECT_FALSE(
+      s.input().initial_execution_state.operations[0].execution_details->input_payload.has_value());
   EXPECT_EQ(h.History(arn).at(0), "1 ExecutionStarted input=<none> timeout=86400");
 }
 
@@ -216,10 +216,11 @@ TEST(RecoveryTest, InvocationInFlightAtACrashIsRetriedAfterRestart) {
   EXPECT_EQ(s1.TryCheckpoint({}).status().code(), StatusCode::kInvalidToken);
   s2.Checkpoint({StepSucceed("s1", "1")});
   s2.ReturnSucceeded("1");
-  EXPECT_THAT(h.History(arn),
-              ElementsAre("1 ExecutionStarted input={} timeout=86400", "2 StepStarted id=s1 sub=Step",
-                          "3 StepSucceeded id=s1 sub=Step result=1 attempt=1",
-                          "4 InvocationCompleted", "5 ExecutionSucceeded result=1"));
+  EXPECT_THAT(
+      h.History(arn),
+      ElementsAre("1 ExecutionStarted input={} timeout=86400", "2 StepStarted id=s1 sub=Step",
+                  "3 StepSucceeded id=s1 sub=Step result=1 attempt=1", "4 InvocationCompleted",
+                  "5 ExecutionSucceeded result=1"));
 }
 
 TEST(RecoveryTest, TimersSurviveARestartAndSuspendedExecutionsAreNotReinvoked) {

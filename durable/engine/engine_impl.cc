@@ -55,9 +55,9 @@ Result<ResolvedFunction> EngineImpl::Resolve(const std::string& function_name,
   if (!here || !FindFunction(ref->name) || (q && *q != "$LATEST")) {
     return NotFound("Function not found: " + arn);
   }
-  return ResolvedFunction{ref->name, "$LATEST",
-                          BuildFunctionArn(options_.region, options_.account_id, ref->name,
-                                           "$LATEST")};
+  return ResolvedFunction{
+      ref->name, "$LATEST",
+      BuildFunctionArn(options_.region, options_.account_id, ref->name, "$LATEST")};
 }
 
 CoreContext EngineImpl::MakeContext() const {
@@ -134,8 +134,8 @@ void EngineImpl::RunEffects(Effects fx) {
     Result<model::StartResponse> child = StartInternal(cs.request, cs.child_execution_id);
     if (!child.ok()) {
       std::string op_id = cs.operation_id;
-      model::ErrorObject error = MakeError(std::string(StatusCodeName(child.status().code())),
-                                           child.status().message());
+      model::ErrorObject error =
+          MakeError(std::string(StatusCodeName(child.status().code())), child.status().message());
       Status st = Mutate(fx.arn, [&](Live&, ExecutionState& s, Transition& t) {
         if (auto* op = s.Find(op_id)) FailChainedInvoke(s, *op, error, clock_->NowMs(), t);
         return Status::Ok();
@@ -181,8 +181,7 @@ Result<model::DurableExecution> EngineImpl::AwaitClosed(const std::string& arn,
                                                         std::chrono::milliseconds timeout) {
   DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(arn));
   std::unique_lock<std::mutex> lock(live->mu);
-  live->closed_cv.wait_for(lock, timeout,
-                           [&] { return !live->state.Running() || live->purged; });
+  live->closed_cv.wait_for(lock, timeout, [&] { return !live->state.Running() || live->purged; });
   return live->state.execution;
 }
 

@@ -46,7 +46,7 @@ struct Live {
 struct Effects {
   std::string arn;
   std::optional<InvocationRequest> invoke;
-  std::string invocation_id;                // of `invoke`
+  std::string invocation_id;                 // of `invoke`
   std::optional<Inflight> pending_inflight;  // becomes live.inflight when the commit succeeds
   std::vector<ChainedStart> chained_starts;
   std::vector<std::string> children_to_stop;
@@ -95,9 +95,9 @@ class EngineImpl final : public Engine {
   Result<model::StartResponse> StartInternal(const model::StartRequest& request,
                                              std::optional<std::string> execution_id);
   // Idempotency of named executions (protocol.md §12.2).
-  Result<std::optional<model::StartResponse>> FindExisting(const std::string& function,
-                                                           const std::string& name,
-                                                           const std::optional<std::string>& payload);
+  Result<std::optional<model::StartResponse>> FindExisting(
+      const std::string& function, const std::string& name,
+      const std::optional<std::string>& payload);
   void Recover(const std::string& arn);
   void NotifyParent(const model::DurableExecution& child);
   // Runs `fn(scratch, t)` on a copy of the execution's state and commits the result.

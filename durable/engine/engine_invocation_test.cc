@@ -37,12 +37,13 @@ TEST(InvocationTest, CrashIsRetriedPromptlyThenWithBackoffUntilTheBudgetIsSpent)
   h.Advance(1);
   Session s3 = h.Next();
   s3.Crash("killed");
-  EXPECT_THAT(h.History(arn),
-              ElementsAre("1 ExecutionStarted input={} timeout=86400", "2 StepStarted id=s1 sub=Step",
-                          "3 InvocationCompleted error=Runtime.ExitError:exit status 1",
-                          "4 InvocationCompleted error=Runtime.ExitError:exit status 1",
-                          "5 InvocationCompleted error=Runtime.ExitError:killed",
-                          "6 ExecutionFailed error=Runtime.ExitError:killed"));
+  EXPECT_THAT(
+      h.History(arn),
+      ElementsAre("1 ExecutionStarted input={} timeout=86400", "2 StepStarted id=s1 sub=Step",
+                  "3 InvocationCompleted error=Runtime.ExitError:exit status 1",
+                  "4 InvocationCompleted error=Runtime.ExitError:exit status 1",
+                  "5 InvocationCompleted error=Runtime.ExitError:killed",
+                  "6 ExecutionFailed error=Runtime.ExitError:killed"));
   EXPECT_EQ(h.PendingInvocations(), 0u);
 }
 
@@ -60,13 +61,14 @@ TEST(InvocationTest, CleanInvocationResetsTheFailureCounterAndReplayCompletesASt
   EXPECT_EQ(h.Execution(arn).failed_invocations, 0);
   h.Advance(1000);
   h.Next().ReturnSucceeded("1");
-  EXPECT_THAT(h.History(arn),
-              ElementsAre("1 ExecutionStarted input={} timeout=86400", "2 StepStarted id=s1 sub=Step",
-                          "3 InvocationCompleted error=Runtime.ExitError:exit status 1",
-                          "4 StepSucceeded id=s1 sub=Step result=1 attempt=1",
-                          "5 WaitStarted id=w1 sub=Wait duration=1", "6 InvocationCompleted",
-                          "7 WaitSucceeded id=w1 sub=Wait duration=1", "8 InvocationCompleted",
-                          "9 ExecutionSucceeded result=1"));
+  EXPECT_THAT(
+      h.History(arn),
+      ElementsAre("1 ExecutionStarted input={} timeout=86400", "2 StepStarted id=s1 sub=Step",
+                  "3 InvocationCompleted error=Runtime.ExitError:exit status 1",
+                  "4 StepSucceeded id=s1 sub=Step result=1 attempt=1",
+                  "5 WaitStarted id=w1 sub=Wait duration=1", "6 InvocationCompleted",
+                  "7 WaitSucceeded id=w1 sub=Wait duration=1", "8 InvocationCompleted",
+                  "9 ExecutionSucceeded result=1"));
 }
 
 TEST(InvocationTest, PendingWithNothingPendingIsAnInvalidOutputAndRetried) {
@@ -99,15 +101,15 @@ TEST(InvocationTest, ChangeNotSeenByTheRunningInvocationReinvokesAfterPending) {
   std::string arn = h.Start();
   Session s1 = h.Next();
   auto r = s1.Checkpoint({CallbackStart("cb1")});
-  ASSERT_TRUE(h.engine().CallbackSucceed(*r.operations.at(0).callback_details->callback_id, "1").ok());
+  ASSERT_TRUE(
+      h.engine().CallbackSucceed(*r.operations.at(0).callback_details->callback_id, "1").ok());
   s1.ReturnPending();
   Session s2 = h.Next();
   EXPECT_THAT(*s2.input().updated_operation_ids, ElementsAre("cb1"));
-  EXPECT_THAT(h.History(arn),
-              ElementsAre("1 ExecutionStarted input={} timeout=86400",
-                          "2 CallbackStarted id=cb1 sub=Callback callback",
-                          "3 CallbackSucceeded id=cb1 sub=Callback result=1",
-                          "4 InvocationCompleted"));
+  EXPECT_THAT(h.History(arn), ElementsAre("1 ExecutionStarted input={} timeout=86400",
+                                          "2 CallbackStarted id=cb1 sub=Callback callback",
+                                          "3 CallbackSucceeded id=cb1 sub=Callback result=1",
+                                          "4 InvocationCompleted"));
 }
 
 TEST(InvocationTest, DueTimerFiresDuringACheckpointAndNeverTwice) {
@@ -189,10 +191,10 @@ TEST(TokenTest, RejectsUsedMalformedForeignAndUnknownTokens) {
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidToken) << token;
     EXPECT_THAT(r.status().message(), StartsWith("Invalid Checkpoint Token"));
   };
-  check(arn, first);             // already used
-  check(arn, "not-base64!");     // malformed
-  check(arn, o.token());         // another execution's
-  check(arn + "x", s.token());   // unknown execution
+  check(arn, first);            // already used
+  check(arn, "not-base64!");    // malformed
+  check(arn, o.token());        // another execution's
+  check(arn + "x", s.token());  // unknown execution
   auto state = h.engine().GetState(arn, {first, std::nullopt, std::nullopt});
   EXPECT_TRUE(state.ok());  // reads accept any token of the current invocation
 }

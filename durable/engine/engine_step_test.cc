@@ -8,8 +8,8 @@
 namespace durable::engine::testing {
 namespace {
 
-using ::testing::ElementsAre;
 using model::OperationStatus;
+using ::testing::ElementsAre;
 
 TEST(StepTest, SuccessEmitsStartedAndSucceededThenClosesOnOutput) {
   Harness h;
@@ -35,8 +35,7 @@ TEST(StepTest, SuccessEmitsStartedAndSucceededThenClosesOnOutput) {
               ElementsAre("1 ExecutionStarted input={\"a\":1} timeout=86400",
                           "2 StepStarted id=s1 sub=Step name=charge",
                           "3 StepSucceeded id=s1 sub=Step name=charge result=\"ok\" attempt=1",
-                          "4 InvocationCompleted",
-                          "5 ExecutionSucceeded result=\"done\""));
+                          "4 InvocationCompleted", "5 ExecutionSucceeded result=\"done\""));
   auto ex = h.Execution(arn);
   EXPECT_EQ(ex.status, model::ExecutionStatus::kSucceeded);
   EXPECT_EQ(ex.result, "\"done\"");
@@ -87,22 +86,20 @@ TEST(StepTest, RetryWithErrorEmitsStepFailedAndBecomesReadyAtNextAttempt) {
 
   EXPECT_THAT(
       h.History(arn),
-      ElementsAre("1 ExecutionStarted input={} timeout=86400",
-                  "2 StepStarted id=s1 sub=Step name=flaky",
-                  "3 StepFailed id=s1 sub=Step name=flaky error=TransientError:boom attempt=1 delay=2",
-                  "4 InvocationCompleted",
-                  "5 StepStarted id=s1 sub=Step name=flaky",
-                  "6 StepSucceeded id=s1 sub=Step name=flaky result=\"fine\" attempt=2",
-                  "7 InvocationCompleted",
-                  "8 ExecutionSucceeded result=\"fine\""));
+      ElementsAre(
+          "1 ExecutionStarted input={} timeout=86400", "2 StepStarted id=s1 sub=Step name=flaky",
+          "3 StepFailed id=s1 sub=Step name=flaky error=TransientError:boom attempt=1 delay=2",
+          "4 InvocationCompleted", "5 StepStarted id=s1 sub=Step name=flaky",
+          "6 StepSucceeded id=s1 sub=Step name=flaky result=\"fine\" attempt=2",
+          "7 InvocationCompleted", "8 ExecutionSucceeded result=\"fine\""));
 }
 
 TEST(StepTest, WaitForConditionPollEmitsStepSucceededAndKeepsStateThroughReady) {
   Harness h;
   std::string arn = h.Start();
   Session s1 = h.Next();
-  s1.Checkpoint({StepStart("c1", "poll", "WaitForCondition"),
-                 StepRetry("c1", std::nullopt, "1", 1)});
+  s1.Checkpoint(
+      {StepStart("c1", "poll", "WaitForCondition"), StepRetry("c1", std::nullopt, "1", 1)});
   s1.ReturnPending();
   h.Advance(1000);
   Session s2 = h.Next();
@@ -114,15 +111,15 @@ TEST(StepTest, WaitForConditionPollEmitsStepSucceededAndKeepsStateThroughReady) 
   s2.Checkpoint({StepSucceed("c1", "2")});
   s2.ReturnSucceeded("2");
 
-  EXPECT_THAT(h.History(arn),
-              ElementsAre("1 ExecutionStarted input={} timeout=86400",
-                          "2 StepStarted id=c1 sub=WaitForCondition name=poll",
-                          "3 StepSucceeded id=c1 sub=WaitForCondition name=poll result=1 attempt=1 "
-                          "delay=1",
-                          "4 InvocationCompleted",
-                          "5 StepStarted id=c1 sub=WaitForCondition name=poll",
-                          "6 StepSucceeded id=c1 sub=WaitForCondition name=poll result=2 attempt=2",
-                          "7 InvocationCompleted", "8 ExecutionSucceeded result=2"));
+  EXPECT_THAT(
+      h.History(arn),
+      ElementsAre("1 ExecutionStarted input={} timeout=86400",
+                  "2 StepStarted id=c1 sub=WaitForCondition name=poll",
+                  "3 StepSucceeded id=c1 sub=WaitForCondition name=poll result=1 attempt=1 "
+                  "delay=1",
+                  "4 InvocationCompleted", "5 StepStarted id=c1 sub=WaitForCondition name=poll",
+                  "6 StepSucceeded id=c1 sub=WaitForCondition name=poll result=2 attempt=2",
+                  "7 InvocationCompleted", "8 ExecutionSucceeded result=2"));
 }
 
 TEST(StepTest, FailedStepAndFailedOutputFailTheExecution) {
@@ -131,10 +128,11 @@ TEST(StepTest, FailedStepAndFailedOutputFailTheExecution) {
   Session s = h.Next();
   s.Checkpoint({StepStart("s1"), StepFail("s1", Err("StepError", "boom"))});
   s.ReturnFailed(Err("StepError", "boom"));
-  EXPECT_THAT(h.History(arn),
-              ElementsAre("1 ExecutionStarted input={} timeout=86400", "2 StepStarted id=s1 sub=Step",
-                          "3 StepFailed id=s1 sub=Step error=StepError:boom attempt=1",
-                          "4 InvocationCompleted", "5 ExecutionFailed error=StepError:boom"));
+  EXPECT_THAT(
+      h.History(arn),
+      ElementsAre("1 ExecutionStarted input={} timeout=86400", "2 StepStarted id=s1 sub=Step",
+                  "3 StepFailed id=s1 sub=Step error=StepError:boom attempt=1",
+                  "4 InvocationCompleted", "5 ExecutionFailed error=StepError:boom"));
   EXPECT_EQ(h.Execution(arn).status, model::ExecutionStatus::kFailed);
 }
 
@@ -150,9 +148,9 @@ TEST(ExecutionCheckpointTest, SucceedUpdateClosesRightAfterInvocationCompleted) 
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kInvalidToken);
   s.ReturnSucceeded("");  // the SDK returns an empty Result after checkpointing it
-  EXPECT_THAT(h.History(arn), ElementsAre("1 ExecutionStarted input={} timeout=86400",
-                                          "2 InvocationCompleted",
-                                          "3 ExecutionSucceeded result=\"big\""));
+  EXPECT_THAT(h.History(arn),
+              ElementsAre("1 ExecutionStarted input={} timeout=86400", "2 InvocationCompleted",
+                          "3 ExecutionSucceeded result=\"big\""));
   EXPECT_EQ(h.Execution(arn).result, "\"big\"");
 }
 
@@ -160,8 +158,8 @@ TEST(ExecutionCheckpointTest, FailUpdateThenCrashStillClosesWithTheCheckpointedE
   Harness h;
   std::string arn = h.Start();
   Session s = h.Next();
-  s.Checkpoint({ExecutionUpdate(model::OperationAction::kFail, std::nullopt,
-                                Err("BigError", "too large"))});
+  s.Checkpoint(
+      {ExecutionUpdate(model::OperationAction::kFail, std::nullopt, Err("BigError", "too large"))});
   s.Crash();
   EXPECT_THAT(h.History(arn),
               ElementsAre("1 ExecutionStarted input={} timeout=86400",

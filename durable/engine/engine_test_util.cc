@@ -126,11 +126,10 @@ void Harness::Restart() {
 std::string Describe(const model::Event& e) {
   using model::EventType;
   std::string s = std::to_string(e.event_id) + " " + std::string(model::ToString(e.type));
-  bool execution_event = e.type == EventType::kExecutionStarted ||
-                         e.type == EventType::kExecutionSucceeded ||
-                         e.type == EventType::kExecutionFailed ||
-                         e.type == EventType::kExecutionTimedOut ||
-                         e.type == EventType::kExecutionStopped;
+  bool execution_event =
+      e.type == EventType::kExecutionStarted || e.type == EventType::kExecutionSucceeded ||
+      e.type == EventType::kExecutionFailed || e.type == EventType::kExecutionTimedOut ||
+      e.type == EventType::kExecutionStopped;
   if (e.id && !execution_event) s += " id=" + *e.id;
   if (e.parent_id) s += " parent=" + *e.parent_id;
   if (e.sub_type) s += " sub=" + *e.sub_type;

@@ -8,8 +8,8 @@
 namespace durable::engine::testing {
 namespace {
 
-using ::testing::ElementsAre;
 using model::OperationStatus;
+using ::testing::ElementsAre;
 
 std::string CallbackIdOf(const model::CheckpointResponse& r) {
   return r.operations.at(0).callback_details->callback_id.value_or("");
@@ -100,12 +100,12 @@ TEST(CallbackTest, FailureRecordsTheErrorObject) {
   Session s2 = h.Next();
   EXPECT_EQ(s2.input().initial_execution_state.operations.at(1).status, OperationStatus::kFailed);
   s2.ReturnFailed(Err("CallbackError", "not approved"));
-  EXPECT_THAT(h.History(arn),
-              ElementsAre("1 ExecutionStarted input={} timeout=86400",
-                          "2 CallbackStarted id=cb1 sub=Callback callback", "3 InvocationCompleted",
-                          "4 CallbackFailed id=cb1 sub=Callback error=Rejected:not approved",
-                          "5 InvocationCompleted",
-                          "6 ExecutionFailed error=CallbackError:not approved"));
+  EXPECT_THAT(
+      h.History(arn),
+      ElementsAre("1 ExecutionStarted input={} timeout=86400",
+                  "2 CallbackStarted id=cb1 sub=Callback callback", "3 InvocationCompleted",
+                  "4 CallbackFailed id=cb1 sub=Callback error=Rejected:not approved",
+                  "5 InvocationCompleted", "6 ExecutionFailed error=CallbackError:not approved"));
 }
 
 TEST(CallbackTest, TimeoutTimesOutAndLaterCompletionsAreClosed) {
@@ -120,11 +120,11 @@ TEST(CallbackTest, TimeoutTimesOutAndLaterCompletionsAreClosed) {
   s2.ReturnFailed(Err("CallbackError", "Callback timed out"));
   EXPECT_THAT(
       h.History(arn),
-      ElementsAre("1 ExecutionStarted input={} timeout=86400",
-                  "2 CallbackStarted id=cb1 sub=Callback callback cbtimeout=3",
-                  "3 InvocationCompleted",
-                  "4 CallbackTimedOut id=cb1 sub=Callback error=Callback.Timeout:Callback timed out",
-                  "5 InvocationCompleted", "6 ExecutionFailed error=CallbackError:Callback timed out"));
+      ElementsAre(
+          "1 ExecutionStarted input={} timeout=86400",
+          "2 CallbackStarted id=cb1 sub=Callback callback cbtimeout=3", "3 InvocationCompleted",
+          "4 CallbackTimedOut id=cb1 sub=Callback error=Callback.Timeout:Callback timed out",
+          "5 InvocationCompleted", "6 ExecutionFailed error=CallbackError:Callback timed out"));
 }
 
 TEST(CallbackTest, MissedHeartbeatTimesOutWithCallbackHeartbeat) {
@@ -159,11 +159,11 @@ TEST(CallbackTest, HeartbeatsKeepTheCallbackAliveUntilItSucceeds) {
     ASSERT_TRUE(h.engine().CallbackHeartbeat(id).ok());
   }
   ASSERT_TRUE(h.engine().CallbackSucceed(id, "1").ok());
-  EXPECT_THAT(h.History(arn),
-              ElementsAre("1 ExecutionStarted input={} timeout=86400",
-                          "2 CallbackStarted id=cb1 sub=Callback callback heartbeat=2",
-                          "3 InvocationCompleted",
-                          "4 CallbackSucceeded id=cb1 sub=Callback result=1"));
+  EXPECT_THAT(
+      h.History(arn),
+      ElementsAre("1 ExecutionStarted input={} timeout=86400",
+                  "2 CallbackStarted id=cb1 sub=Callback callback heartbeat=2",
+                  "3 InvocationCompleted", "4 CallbackSucceeded id=cb1 sub=Callback result=1"));
 }
 
 TEST(CallbackTest, CompletionReinvokesEvenWhileTheHandlerWaitsOnSomethingElse) {
@@ -199,8 +199,8 @@ TEST(ContextTest, ChildOperationsCarryTheParentIdAndTheContextCompletes) {
   Session s = h.Next();
   model::OperationUpdate start = ContextStart("ctx", "RunInChildContext");
   start.name = "child";
-  s.Checkpoint({start, WithParent(StepStart("st"), "ctx"), WithParent(StepSucceed("st", "1"), "ctx"),
-                ContextSucceed("ctx", "1")});
+  s.Checkpoint({start, WithParent(StepStart("st"), "ctx"),
+                WithParent(StepSucceed("st", "1"), "ctx"), ContextSucceed("ctx", "1")});
   s.ReturnSucceeded("1");
   EXPECT_THAT(h.History(arn),
               ElementsAre("1 ExecutionStarted input={} timeout=86400",

@@ -11,8 +11,7 @@
 namespace durable::engine {
 
 // A new event of `type` with the next EventId, appended to `t`; returns a reference to it.
-model::Event& AppendEvent(ExecutionState& s, Transition& t, model::EventType type,
-                          TimestampMs now);
+model::Event& AppendEvent(ExecutionState& s, Transition& t, model::EventType type, TimestampMs now);
 // Same, with the envelope fields (Id, Name, SubType, ParentId) of `op`.
 model::Event& AppendOperationEvent(ExecutionState& s, Transition& t, model::EventType type,
                                    const model::Operation& op, TimestampMs now);

@@ -13,9 +13,7 @@
 namespace durable::engine {
 namespace {
 
-store::TimerKey InvokeKey(const std::string& arn) {
-  return {arn, store::TimerKind::kInvoke, ""};
-}
+store::TimerKey InvokeKey(const std::string& arn) { return {arn, store::TimerKind::kInvoke, ""}; }
 
 }  // namespace
 
@@ -103,7 +101,8 @@ std::optional<model::ErrorObject> EngineImpl::CheckOutput(const ExecutionState& 
       break;
     case model::InvocationStatus::kSucceeded:
       if (out.error) {
-        return MakeError("InvalidInvocationOutput", "Cannot return SUCCEEDED status with an Error.");
+        return MakeError("InvalidInvocationOutput",
+                         "Cannot return SUCCEEDED status with an Error.");
       }
       break;
     case model::InvocationStatus::kPending:
@@ -132,7 +131,8 @@ void EngineImpl::OnInvocationDone(const std::string& arn, const std::string& inv
     ExecutionState scratch = live->state;
     Transition t;
     TimestampMs now = clock_->NowMs();
-    std::optional<model::ErrorObject> error = CheckOutput(scratch, result, !inf.undelivered.empty());
+    std::optional<model::ErrorObject> error =
+        CheckOutput(scratch, result, !inf.undelivered.empty());
     AppendInvocationCompleted(scratch, inf.started_at, now, inf.request_id, error, now, t);
     const model::InvocationOutput* out = result.output ? &*result.output : nullptr;
     if (scratch.Closing()) {
@@ -163,7 +163,8 @@ void EngineImpl::OnInvocationDone(const std::string& arn, const std::string& inv
       }
     }
     Status st = CommitLocked(*live, scratch, t, fx);
-    if (!st.ok()) log::Error("recording the end of invocation {}: {}", inf.request_id, st.ToString());
+    if (!st.ok())
+      log::Error("recording the end of invocation {}: {}", inf.request_id, st.ToString());
   }
   RunEffects(std::move(fx));
 }
@@ -195,7 +196,8 @@ Status EngineImpl::CheckToken(const Live& live, const std::string& token, bool f
   std::optional<TokenParts> parts = ParseCheckpointToken(token);
   if (!parts) return InvalidToken("Invalid Checkpoint Token: the token is malformed.");
   if (parts->execution_id != live.state.execution.execution_id) {
-    return InvalidToken("Invalid Checkpoint Token: the token belongs to another durable execution.");
+    return InvalidToken(
+        "Invalid Checkpoint Token: the token belongs to another durable execution.");
   }
   if (!live.state.Open()) {
     return InvalidToken("Invalid Checkpoint Token: the durable execution is not running.");

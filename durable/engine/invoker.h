@@ -16,7 +16,7 @@ struct InvocationRequest {
   std::string function_name;  // as registered (template logical id)
   std::string request_id;     // unique per invocation; becomes InvocationCompleted.RequestId
   model::InvocationInput input;
-  int64_t timeout_ms = 0;     // function timeout (Timeout in the template); 0 = none
+  int64_t timeout_ms = 0;  // function timeout (Timeout in the template); 0 = none
 };
 
 // Outcome of one invocation: either the handler's output, or a function error (crash, timeout,

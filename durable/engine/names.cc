@@ -79,8 +79,8 @@ std::string BuildFunctionArn(const std::string& region, const std::string& accou
 std::string BuildExecutionArn(const std::string& region, const std::string& account,
                               const std::string& function, const std::string& version,
                               const std::string& name, const std::string& execution_id) {
-  return BuildFunctionArn(region, account, function, version) + "/durable-execution/" + name +
-         "/" + execution_id;
+  return BuildFunctionArn(region, account, function, version) + "/durable-execution/" + name + "/" +
+         execution_id;
 }
 
 std::string ChildExecutionName(const std::string& parent_execution_id,

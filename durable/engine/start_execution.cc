@@ -120,8 +120,8 @@ void EngineImpl::Recover(const std::string& arn) {
       cs.child_execution_id = child_arn.substr(child_arn.rfind('/') + 1);
       cs.request.function_name = fn->name;
       cs.request.qualifier = fn->version;
-      cs.request.durable_execution_name = ChildExecutionName(s.execution.execution_id,
-                                                             rec.operation.id);
+      cs.request.durable_execution_name =
+          ChildExecutionName(s.execution.execution_id, rec.operation.id);
       cs.request.payload = rec.meta.invoke_input;
       cs.request.tenant_id = rec.meta.invoke_tenant_id;
       cs.request.parent_arn = s.execution.arn;

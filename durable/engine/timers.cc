@@ -89,9 +89,8 @@ void EngineImpl::FireTimer(const store::Timer& timer) {
         } else if (ExecutionTimeoutDue(s, now)) {
           int64_t seconds = s.execution.config.execution_timeout_seconds;
           CloseExecution(s, model::ExecutionStatus::kTimedOut, std::nullopt,
-                         MakeError("Execution.TimedOut",
-                                   "Execution timed out after " + std::to_string(seconds) +
-                                       " seconds."),
+                         MakeError("Execution.TimedOut", "Execution timed out after " +
+                                                             std::to_string(seconds) + " seconds."),
                          now, t);
         } else {
           t.SetTimer({key, s.execution.start_timestamp +
