@@ -63,6 +63,15 @@ Result<model::Event> ParseEvent(std::string_view json);
 // --- AWS error body: {"Type": "User"|"Service", "message": m, "Message": m} ---
 std::string SerializeErrorBody(std::string_view message, bool server_fault);
 
+// --- plain Lambda bodies ---
+// Function-error body of a synchronous Invoke: {"errorType", "errorMessage", ...}.
+std::string SerializeLambdaFunctionError(const model::ErrorObject& error);
+// What `durable invoke` prints: {"StatusCode", "DurableExecutionArn", "FunctionError"?,
+// "Payload"?} (a JSON payload is embedded as JSON, anything else as a string).
+std::string SerializeInvokeSummary(const std::string& arn, int status_code,
+                                   const std::optional<std::string>& function_error,
+                                   const std::optional<std::string>& payload);
+
 // Is `s` syntactically valid JSON text?
 bool IsValidJson(std::string_view s);
 
