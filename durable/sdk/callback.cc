@@ -11,6 +11,8 @@ RawCallback DurableContext::CreateCallbackRaw(const std::string& name, int64_t t
   OpRef op = NextOp(model::OperationType::kCallback, "Callback", name);
   auto stored = Lookup(op);
   if (!stored) {
+    OperationInfo info = InfoOf(op, false);
+    inv_->NotifyPlugins([&](Plugin& p) { p.OnOperationStart(info); });
     auto u = Update(op, model::OperationAction::kStart);
     model::CallbackOptions options;
     if (timeout_seconds > 0) options.timeout_seconds = timeout_seconds;

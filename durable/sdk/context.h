@@ -27,6 +27,7 @@
 #include "durable/sdk/plugin.h"
 #include "durable/sdk/retry.h"
 #include "durable/sdk/serdes.h"
+#include "durable/sdk/wait_strategy.h"
 
 namespace durable::sdk {
 

@@ -4,13 +4,10 @@
 #include <cmath>
 #include <random>
 
+#include "durable/sdk/wait_strategy.h"
+
 namespace durable::sdk {
 namespace {
-
-double UnitRandom() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
 
 bool Retryable(const RetryOptions& o, const model::ErrorObject& e) {
   if (o.retryable_errors.empty() && !o.should_retry) return true;
@@ -24,6 +21,11 @@ bool Retryable(const RetryOptions& o, const model::ErrorObject& e) {
 }
 
 }  // namespace
+
+double JitterRandom() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
 
 int64_t BackoffDelaySeconds(const RetryOptions& o, int attempt, double unit_random) {
   double base = o.initial_delay_seconds * std::pow(o.backoff_rate, std::max(0, attempt - 1));
@@ -44,7 +46,7 @@ int64_t BackoffDelaySeconds(const RetryOptions& o, int attempt, double unit_rand
 RetryStrategy ExponentialBackoff(RetryOptions options) {
   return [o = std::move(options)](const model::ErrorObject& error, int attempt) {
     if (attempt >= o.max_attempts || !Retryable(o, error)) return RetryDecision{false, 0};
-    return RetryDecision{true, BackoffDelaySeconds(o, attempt, UnitRandom())};
+    return RetryDecision{true, BackoffDelaySeconds(o, attempt, JitterRandom())};
   };
 }
 

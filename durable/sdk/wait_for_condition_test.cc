@@ -92,3 +92,28 @@ TEST(WaitForConditionTest, StrategyGivingUpFailsTheExecution) {
 
 }  // namespace
 }  // namespace durable::sdk
+
+namespace durable::sdk {
+namespace {
+
+TEST(WaitStrategyTest, FixedStrategyContinuesWithItsDelayAndGivesUpAfterMaxAttempts) {
+  auto s = FixedWaitStrategy<int>([](const int& v) { return v < 10; }, 2, 3);
+  auto d = s(1, 1);
+  EXPECT_TRUE(d.should_continue);
+  EXPECT_EQ(d.delay_seconds, 2);
+  EXPECT_FALSE(s(10, 1).should_continue);
+  EXPECT_THROW(s(1, 3), UserError);
+}
+
+TEST(WaitStrategyTest, DefaultStrategyBacksOffWithinBounds) {
+  auto s = CreateWaitStrategy<int>([](const int&) { return true; });
+  for (int attempt = 1; attempt < 10; ++attempt) {
+    auto d = s(0, attempt);
+    EXPECT_TRUE(d.should_continue);
+    EXPECT_GE(d.delay_seconds, 1);
+    EXPECT_LE(d.delay_seconds, 300);
+  }
+}
+
+}  // namespace
+}  // namespace durable::sdk
