@@ -77,17 +77,8 @@ bool IsResultOnly(EventType t) {
   }
 }
 
-// The details object of `e` for its type.
-OJson DetailsToJson(const Event& e, bool data) {
-  OJson d = OJson::object();
-  if (IsErrorOnly(e.type)) {
-    d["Error"] = ErrorWrapper(e.error, data);
-    return d;
-  }
-  if (IsResultOnly(e.type)) {
-    d["Result"] = PayloadWrapper(e.result, data);
-    return d;
-  }
+// Details of the started/wait/step types (everything but invoke, callback and invocation).
+void PutLifecycleDetails(OJson& d, const Event& e, bool data) {
   switch (e.type) {
     case T::kExecutionStarted:
       d["Input"] = PayloadWrapper(e.input, data);
@@ -112,27 +103,48 @@ OJson DetailsToJson(const Event& e, bool data) {
       d["Error"] = ErrorWrapper(e.error, data);
       d["RetryDetails"] = RetryDetailsToJson(e.retry_details);
       break;
-    case T::kChainedInvokeStarted:
-      d["FunctionName"] = e.function_name.value_or("");
-      PutIf(d, "TenantId", e.tenant_id);
-      d["Input"] = PayloadWrapper(e.input, data);
-      PutIf(d, "ExecutedVersion", e.executed_version);
-      PutIf(d, "DurableExecutionArn", e.durable_execution_arn);
-      break;
-    case T::kCallbackStarted:
-      d["CallbackId"] = e.callback_id.value_or("");
-      // 0 means "disabled" and is omitted (protocol.md §8.3, CALLBACK START row).
-      if (e.heartbeat_timeout.value_or(0) > 0) d["HeartbeatTimeout"] = *e.heartbeat_timeout;
-      if (e.timeout.value_or(0) > 0) d["Timeout"] = *e.timeout;
-      break;
-    case T::kInvocationCompleted:
-      PutTimeIf(d, "StartTimestamp", e.invocation_start_timestamp, TimeUnit::kSeconds);
-      PutTimeIf(d, "EndTimestamp", e.invocation_end_timestamp, TimeUnit::kSeconds);
-      PutIf(d, "RequestId", e.request_id);
-      if (e.error) d["Error"] = ErrorWrapper(e.error, data);
-      break;
     default:  // ContextStarted, StepStarted: empty details
       break;
+  }
+}
+
+void PutChainedInvokeStarted(OJson& d, const Event& e, bool data) {
+  d["FunctionName"] = e.function_name.value_or("");
+  PutIf(d, "TenantId", e.tenant_id);
+  d["Input"] = PayloadWrapper(e.input, data);
+  PutIf(d, "ExecutedVersion", e.executed_version);
+  PutIf(d, "DurableExecutionArn", e.durable_execution_arn);
+}
+
+void PutCallbackStarted(OJson& d, const Event& e) {
+  d["CallbackId"] = e.callback_id.value_or("");
+  // 0 means "disabled" and is omitted (protocol.md §8.3, CALLBACK START row).
+  if (e.heartbeat_timeout.value_or(0) > 0) d["HeartbeatTimeout"] = *e.heartbeat_timeout;
+  if (e.timeout.value_or(0) > 0) d["Timeout"] = *e.timeout;
+}
+
+void PutInvocationCompleted(OJson& d, const Event& e, bool data) {
+  PutTimeIf(d, "StartTimestamp", e.invocation_start_timestamp, TimeUnit::kSeconds);
+  PutTimeIf(d, "EndTimestamp", e.invocation_end_timestamp, TimeUnit::kSeconds);
+  PutIf(d, "RequestId", e.request_id);
+  if (e.error) d["Error"] = ErrorWrapper(e.error, data);
+}
+
+// The details object of `e` for its type.
+OJson DetailsToJson(const Event& e, bool data) {
+  OJson d = OJson::object();
+  if (IsErrorOnly(e.type)) {
+    d["Error"] = ErrorWrapper(e.error, data);
+  } else if (IsResultOnly(e.type)) {
+    d["Result"] = PayloadWrapper(e.result, data);
+  } else if (e.type == T::kChainedInvokeStarted) {
+    PutChainedInvokeStarted(d, e, data);
+  } else if (e.type == T::kCallbackStarted) {
+    PutCallbackStarted(d, e);
+  } else if (e.type == T::kInvocationCompleted) {
+    PutInvocationCompleted(d, e, data);
+  } else {
+    PutLifecycleDetails(d, e, data);
   }
   return d;
 }

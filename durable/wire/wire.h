@@ -47,7 +47,7 @@ std::string SerializeListResponse(const model::ListResponse& response);
 Result<model::ListResponse> ParseListResponse(std::string_view json);
 
 // --- StopDurableExecution / SendDurableExecutionCallbackFailure bodies: the ErrorObject itself;
-//     empty body or "{}" -> nullopt / empty error ---
+//     an empty body or null -> nullopt; "{}" -> an ErrorObject with every member absent ---
 Result<std::optional<model::ErrorObject>> ParseErrorObjectBody(std::string_view json);
 std::string SerializeErrorObject(const model::ErrorObject& error);
 std::string SerializeStopResponse(TimestampMs stop_timestamp);
