@@ -83,10 +83,24 @@ TEST(ProcessTest, ChildIsKilledWhenTheSpawningThreadEnds) {
   SpawnedProcess child;
   std::thread spawner([&] {
     SpawnOptions o;
-    o.argv = {"/bin/sleep", "30"};
+    o.argv = {"/bin/sh", "-c", "echo ready; exec sleep 30"};
     auto p = SpawnProcess(o);
     ASSERT_TRUE(p.ok());
     child = *p;
+    // Once the child runs its program, PR_SET_PDEATHSIG (set before exec) is in place.
+    std::string line;
+    char c;
+    while (line != "ready") {
+      ssize_t n = read(child.stdout_fd, &c, 1);
+      if (n == 1) {
+        line.push_back(c);
+      } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+        break;
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+    EXPECT_EQ(line, "ready");
   });
   spawner.join();  // PR_SET_PDEATHSIG fires when this thread exits
   ASSERT_GT(child.pid, 0);
