@@ -136,13 +136,15 @@ struct Server::Impl {
     svr.Delete(".*", dispatch);
     svr.Options(".*", dispatch);
     // Errors raised by httplib itself (oversize body, bad request line) get an AWS-shaped body.
-    svr.set_error_handler(
-        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& r) {
-          if (r.status != 413 || !r.body.empty())
+    const std::string too_large =
+        "Request must be smaller than " + std::to_string(options.max_body_bytes) + " bytes";
+    svr.set_error_handler(httplib::Server::HandlerWithResponse(
+        [too_large](const httplib::Request&, httplib::Response& r) {
+          if (r.status != 413 || !r.body.empty()) {
             return httplib::Server::HandlerResponse::Unhandled;
+          }
           r.set_header(kErrorTypeHeader, "RequestEntityTooLargeException");
-          r.set_content(ErrorBody("Request must be smaller than the payload limit", false),
-                        "application/json");
+          r.set_content(ErrorBody(too_large, false), "application/json");
           return httplib::Server::HandlerResponse::Handled;
         }));
     svr.set_post_routing_handler([](const httplib::Request&, httplib::Response& r) {
