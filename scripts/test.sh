@@ -4,5 +4,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 JOBS=${JOBS:-$(nproc)}
+
+# npm packages of the JS tests, from the committed lock files.
+for dir in tests/interop; do
+  if [[ ! -d $dir/node_modules ]] || [[ $dir/package-lock.json -nt $dir/node_modules ]]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+
+if [[ ! -d ../shared/conformance ]]; then
+  echo "WARNING: ../shared/conformance is missing: the conformance suites will be SKIPPED." >&2
+fi
+
 cd "$BUILD"
 ctest --output-on-failure -j "$JOBS"
