@@ -155,7 +155,14 @@ void EngineImpl::RunEffects(Effects fx) {
       OnInvocationDone(arn, invocation_id, std::move(r));
     });
   }
-  if (fx.closed && fx.closed->parent_arn) NotifyParent(*fx.closed);
+  if (fx.closed) {
+    // Closed executions are read-only: drop them from the cache (reads reload from the store).
+    {
+      std::lock_guard<std::mutex> lock(live_mu_);
+      live_.erase(fx.closed->arn);
+    }
+    if (fx.closed->parent_arn) NotifyParent(*fx.closed);
+  }
   if (fx.wake_timers) WakeTimers();
 }
 
