@@ -88,7 +88,8 @@ Result<std::shared_ptr<Live>> EngineImpl::GetLive(const std::string& arn) {
   auto live = std::make_shared<Live>();
   live->state = ExecutionState::FromSnapshot(std::move(snap).value());
   if (live->state.operations.empty()) return Internal("execution without EXECUTION operation");
-  live_[arn] = live;
+  // Only RUNNING executions are cached; a closed one is read-only and reloaded when needed.
+  if (live->state.Running()) live_[arn] = live;
   return live;
 }
 
