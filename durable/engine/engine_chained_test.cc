@@ -82,6 +82,30 @@ TEST(ChainedInvokeTest, UnknownTargetFailsTheOperationInTheSameResponse) {
                           "arn:aws:lambda:us-east-1:123456789012:function:nope"));
 }
 
+TEST(ChainedInvokeTest, TenantIsEchoedAndCancelStopsTheChild) {
+  Harness h;
+  std::string parent = h.Start();
+  Session p1 = h.Next();
+  model::OperationUpdate start = InvokeStart("i1", "child", "1");
+  start.chained_invoke_options->tenant_id = "t-7";
+  p1.Checkpoint({start});
+  Session c = h.Next();
+  std::string child = c.input().durable_execution_arn;
+  EXPECT_EQ(h.Execution(child).tenant_id, "t-7");
+  model::OperationUpdate cancel = InvokeStart("i1", "child", std::nullopt);
+  cancel.action = model::OperationAction::kCancel;
+  cancel.chained_invoke_options.reset();
+  auto r = p1.Checkpoint({cancel});
+  EXPECT_EQ(r.operations.at(0).status, model::OperationStatus::kCancelled);
+  EXPECT_EQ(h.Execution(child).status, model::ExecutionStatus::kStopped);
+  p1.ReturnSucceeded("1");
+  EXPECT_THAT(h.History(parent),
+              ElementsAre("1 ExecutionStarted input={} timeout=86400",
+                          "2 ChainedInvokeStarted id=i1 sub=ChainedInvoke input=1 fn=child "
+                          "tenant=t-7 version=$LATEST child",
+                          "3 InvocationCompleted", "4 ExecutionSucceeded result=1"));
+}
+
 Result<model::StartResponse> StartFn(Harness& h, std::string fn, std::optional<std::string> q,
                                      std::optional<std::string> name,
                                      std::optional<std::string> payload = "{}") {
