@@ -31,7 +31,10 @@ struct ProcessInvokerOptions {
   std::string template_dir;  // working directory of functions without CodeUri
   bool verbose = false;      // echo every captured line to stderr, prefixed with the function
   size_t max_log_lines_per_function = 200'000;
-  int64_t idle_timeout_ms = 300'000;      // an idle process is stopped after this long
+  int64_t idle_timeout_ms = 300'000;  // an idle process is stopped after this long
+  // Every idle process holds one http::Server worker thread (its /next long poll), so keep this
+  // well below ServerOptions.worker_threads; beyond it the least recently used idle ones stop.
+  size_t max_idle_processes = 24;
   int64_t init_error_backoff_ms = 2'000;  // after an init failure, fail fast for this long
   int64_t shutdown_grace_ms = 2'000;      // SIGTERM, then SIGKILL after this long
   const Clock* clock = nullptr;           // log timestamps and deadlines; SystemClock if null

@@ -81,6 +81,7 @@ class ProcessInvokerTest : public ::testing::Test {
     options.template_dir = dir_.string();
     options.init_error_backoff_ms = 60'000;
     options.idle_timeout_ms = kIdleTimeoutMs;
+    Customize(options);
     invoker_ = std::make_unique<ProcessInvoker>(options);
     invoker_->RegisterRoutes(*server_);
     auto port = server_->Start();
@@ -91,6 +92,8 @@ class ProcessInvokerTest : public ::testing::Test {
       ASSERT_TRUE(invoker_->AddFunction(spec).ok()) << spec.name;
     }
   }
+
+  virtual void Customize(ProcessInvokerOptions& options) {}
 
   void TearDown() override {
     if (invoker_) invoker_->Shutdown();
@@ -207,6 +210,22 @@ TEST_F(ProcessInvokerTest, IdleProcessIsStoppedAfterTheIdleTimeout) {
   EXPECT_EQ(invoker_->ProcessCount("Pid"), 0u);
   EXPECT_GE(std::chrono::steady_clock::now() - idle_start, milliseconds(kIdleTimeoutMs));
   EXPECT_FALSE(ResultOf(Invoke(Request("Pid", "{}"))).empty());  // a new process starts
+}
+
+class ProcessInvokerIdleCapTest : public ProcessInvokerTest {
+ protected:
+  void Customize(ProcessInvokerOptions& options) override { options.max_idle_processes = 1; }
+};
+
+TEST_F(ProcessInvokerIdleCapTest, LeastRecentlyUsedIdleProcessesStopBeyondTheCap) {
+  ResultOf(Invoke(Request("Pid", "{}")));
+  ResultOf(Invoke(Request("Echo", "{}")));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (invoker_->ProcessCount("Pid") > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_EQ(invoker_->ProcessCount("Pid"), 0u);
+  EXPECT_EQ(invoker_->ProcessCount("Echo"), 1u);
 }
 
 TEST_F(ProcessInvokerTest, CrashFailsTheInvocationWithExitErrorAndTheProcessIsReplaced) {

@@ -109,19 +109,31 @@ void ProcessInvoker::Impl::ReapExited(Completions& completions) {
   }
 }
 
+void ProcessInvoker::Impl::StopIdle(Instance& inst) {
+  inst.state = Instance::State::kStopping;
+  SignalProcessGroup(inst.pid, SIGTERM);
+  cv.notify_all();
+}
+
 void ProcessInvoker::Impl::CheckDeadlines() {
   auto now = std::chrono::steady_clock::now();
   auto idle_limit = std::chrono::milliseconds(options.idle_timeout_ms);
+  std::vector<Instance*> idle;
   for (auto& [token, inst] : instances) {
     if (inst->state == Instance::State::kBusy && !inst->timed_out && now >= inst->busy_deadline) {
       inst->timed_out = true;
       SignalProcessGroup(inst->pid, SIGKILL);
     } else if (inst->state == Instance::State::kIdle && now - inst->idle_since >= idle_limit) {
-      inst->state = Instance::State::kStopping;
-      SignalProcessGroup(inst->pid, SIGTERM);
-      cv.notify_all();
+      StopIdle(*inst);
+    } else if (inst->state == Instance::State::kIdle) {
+      idle.push_back(inst.get());
     }
   }
+  // Each idle process holds an HTTP worker in /next: keep only the most recently used ones.
+  if (idle.size() <= options.max_idle_processes) return;
+  std::sort(idle.begin(), idle.end(),
+            [](const Instance* a, const Instance* b) { return a->idle_since > b->idle_since; });
+  for (size_t i = options.max_idle_processes; i < idle.size(); ++i) StopIdle(*idle[i]);
 }
 
 void ProcessInvoker::Impl::MonitorLoop() {

@@ -88,6 +88,7 @@ struct ProcessInvoker::Impl {
   }
   void ReapExited(Completions& completions);
   void CheckDeadlines();
+  void StopIdle(Instance& inst);
   void SpawnNeeded(Completions& completions);
   void Spawn(FunctionState& fn, Completions& completions);
   void HandleExit(Instance& inst, int wait_status, Completions& completions);
