@@ -32,6 +32,13 @@ Resources:
   BadOut:   {Type: AWS::Serverless::Function, Metadata: {Command: [FN]}, Properties: {Handler: bad-output}}
   InitFail: {Type: AWS::Serverless::Function, Metadata: {Command: [FN]}, Properties: {Handler: init-error}}
   ExitEarly: {Type: AWS::Serverless::Function, Metadata: {Command: [FN]}, Properties: {Handler: exit-at-start}}
+  EnvFn:
+    Type: AWS::Serverless::Function
+    Metadata: {Command: [FN]}
+    Properties:
+      Handler: env
+      Timeout: 7
+      Environment: {Variables: {CUSTOM: from-template, AWS_REGION: eu-west-1}}
   Crash:
     Type: AWS::Serverless::Function
     Metadata: {Command: [FN]}
@@ -189,6 +196,27 @@ TEST_F(ProcessInvokerTest, EchoReturnsTheInputPayloadAndItsLogLineIsCaptured) {
                                        std::to_string(SystemClock::Get()->NowMs() + 60'000));
   ASSERT_TRUE(future.ok());
   EXPECT_EQ(nlohmann::json::parse(future->body)["lines"].size(), 0u);
+}
+
+TEST_F(ProcessInvokerTest, ProcessGetsTheLambdaEnvironmentAndItsOwnRuntimeApiBase) {
+  auto env = nlohmann::json::parse(ResultOf(Invoke(Request("EnvFn", "{}"))));
+  const std::string api = env["AWS_LAMBDA_RUNTIME_API"];
+  const std::string prefix = "127.0.0.1:" + std::to_string(port_) + "/runtime/";
+  ASSERT_EQ(api.rfind(prefix, 0), 0u) << api;
+  EXPECT_GE(api.size(), prefix.size() + 16);  // a per-process token
+  EXPECT_EQ(env["AWS_ENDPOINT_URL_LAMBDA"], "http://127.0.0.1:" + std::to_string(port_));
+  EXPECT_EQ(env["AWS_REGION"], "us-east-1");  // reserved: the template cannot override it
+  EXPECT_EQ(env["AWS_DEFAULT_REGION"], "us-east-1");
+  EXPECT_FALSE(env["AWS_ACCESS_KEY_ID"].get<std::string>().empty());
+  EXPECT_FALSE(env["AWS_SECRET_ACCESS_KEY"].get<std::string>().empty());
+  EXPECT_EQ(env["AWS_LAMBDA_FUNCTION_NAME"], "EnvFn");
+  EXPECT_EQ(env["AWS_LAMBDA_FUNCTION_VERSION"], "$LATEST");
+  EXPECT_EQ(env["AWS_LAMBDA_FUNCTION_TIMEOUT"], "7");
+  EXPECT_EQ(env["_HANDLER"], "env");
+  EXPECT_EQ(env["LAMBDA_TASK_ROOT"], dir_.string());
+  EXPECT_EQ(env["PWD_AT_START"], dir_.string());
+  EXPECT_EQ(env["CUSTOM"], "from-template");
+  EXPECT_FALSE(env["PATH"].get<std::string>().empty());
 }
 
 TEST_F(ProcessInvokerTest, ReusesTheIdleProcess) {

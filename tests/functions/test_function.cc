@@ -6,6 +6,7 @@
 //   sleep      sleeps $SLEEP_MS (default 10000) before answering like pid
 //   error      posts an invocation error {errorType: "TestError", ...}
 //   bad-output posts a response that is not JSON
+//   env        returns a JSON object of the Lambda environment variables it was given
 //   init-error posts an init error and exits
 //   exit-at-start exits with status 2 before asking for work
 // Each invocation first prints one JSON log line to stdout with the durableExecutionArn.
@@ -46,6 +47,19 @@ void Post(durable::http::Client& client, const std::string& path, const std::str
   (void)client.Send("POST", path, body);
 }
 
+std::string EnvJson() {
+  std::string out = "{";
+  for (const char* key :
+       {"AWS_LAMBDA_RUNTIME_API", "AWS_ENDPOINT_URL_LAMBDA", "AWS_REGION", "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_FUNCTION_TIMEOUT", "_HANDLER",
+        "LAMBDA_TASK_ROOT", "CUSTOM", "PATH", "PWD_AT_START"}) {
+    if (out.size() > 1) out += ",";
+    out += "\"" + std::string(key) + "\":\"" + Env(key) + "\"";
+  }
+  return out + "}";
+}
+
 bool FileExists(const std::string& path) { return std::ifstream(path).good(); }
 
 }  // namespace
@@ -62,6 +76,7 @@ int main() {
     return 1;
   }
   const std::string pid = std::to_string(getpid());
+  if (char cwd[4096]; getcwd(cwd, sizeof(cwd)) != nullptr) setenv("PWD_AT_START", cwd, 1);
   while (true) {
     auto next = client.Send("GET", base + "/invocation/next");
     if (!next.ok() || next->status != 200) return 0;
@@ -86,6 +101,8 @@ int main() {
       Post(client, base + "/invocation/" + id + "/error",
            R"({"errorType":"TestError","errorMessage":"failed on purpose",)"
            R"("stackTrace":["at a","at b"]})");
+    } else if (handler == "env") {
+      Post(client, reply, Succeed(EnvJson()));
     } else if (handler == "bad-output") {
       Post(client, reply, "this is not json");
     } else {
