@@ -25,9 +25,9 @@ std::string ToString(CompletionReason r);
 // `min_successful` items succeeded, or fails fast once failures exceed the tolerated count or
 // percentage (of all items); otherwise it runs every item (ALL_COMPLETED).
 struct CompletionConfig {
-  std::optional<int> min_successful;
-  std::optional<int> tolerated_failure_count;
-  std::optional<double> tolerated_failure_percentage;
+  std::optional<int> min_successful{};
+  std::optional<int> tolerated_failure_count{};
+  std::optional<double> tolerated_failure_percentage{};
 };
 
 // NESTED: one CONTEXT operation per item. FLAT: items are virtual contexts (no checkpoint of
@@ -38,8 +38,8 @@ struct RawBatchItem {
   size_t index = 0;
   std::string name;
   BatchItemStatus status = BatchItemStatus::kStarted;
-  std::optional<std::string> payload;
-  std::optional<model::ErrorObject> error;
+  std::optional<std::string> payload{};
+  std::optional<model::ErrorObject> error{};
 };
 
 struct RawBatchResult {
@@ -59,8 +59,8 @@ struct BatchItem {
   size_t index = 0;
   std::string name;
   BatchItemStatus status = BatchItemStatus::kStarted;
-  std::optional<T> result;
-  std::optional<model::ErrorObject> error;
+  std::optional<T> result{};
+  std::optional<model::ErrorObject> error{};
 };
 
 template <typename T>
@@ -128,7 +128,8 @@ BatchResult<T> ToTyped(const RawBatchResult& raw, const Serdes<T>& item_serdes) 
   std::vector<BatchItem<T>> items;
   for (const auto& r : raw.items) {
     BatchItem<T> i{r.index, r.name, r.status, std::nullopt, r.error};
-    if (r.status == BatchItemStatus::kSucceeded) i.result = item_serdes.deserialize(r.payload.value_or(""));
+    if (r.status == BatchItemStatus::kSucceeded)
+      i.result = item_serdes.deserialize(r.payload.value_or(""));
     items.push_back(std::move(i));
   }
   return BatchResult<T>(std::move(items), raw.completion_reason);

@@ -60,8 +60,8 @@ RawBatchResult DurableContext::RunBatchRaw(const RawBatchSpec& spec) {
     Item result;
     std::optional<internal::TerminateSignal> term;
     try {
-      result.payload = RunChildOp(refs[i], options,
-                                  [&](DurableContext& c) { return spec.run_item(c, i); });
+      result.payload =
+          RunChildOp(refs[i], options, [&](DurableContext& c) { return spec.run_item(c, i); });
       result.state = ItemState::kSucceeded;
     } catch (const internal::SuspendSignal&) {
       result.state = ItemState::kSuspended;
@@ -90,8 +90,7 @@ RawBatchResult DurableContext::RunBatchRaw(const RawBatchSpec& spec) {
       bool slot = !spec.max_concurrency || running + blocked < *spec.max_concurrency;
       if (!stop && !terminate && next < n && slot) {
         size_t i = next++;
-        if (replaying_children_ && !options.is_virtual &&
-            !inv_->checkpointer().Get(refs[i].id)) {
+        if (replaying_children_ && !options.is_virtual && !inv_->checkpointer().Get(refs[i].id)) {
           continue;  // never started before the batch completed: leave it out
         }
         items[i].state = ItemState::kRunning;

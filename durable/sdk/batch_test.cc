@@ -45,11 +45,13 @@ TEST(ParallelTest, SequentialBranchesProduceNestedContextsInOrder) {
 TEST(ParallelTest, FailFastStopsStartingBranches) {
   Harness h;
   auto out = h.Start([](DurableContext& ctx, const Json&) {
-    auto r = ctx.Parallel<Json>("failfast", {Ok("ok"), Fail("bad"), Ok("never")},
-                                {.max_concurrency = 1,
-                                 .completion = {.tolerated_failure_count = 0}});
-    return Json{{"reason", ToString(r.completion_reason())}, {"status", r.status()},
-                {"ok", r.success_count()}, {"failed", r.failure_count()},
+    auto r =
+        ctx.Parallel<Json>("failfast", {Ok("ok"), Fail("bad"), Ok("never")},
+                           {.max_concurrency = 1, .completion = {.tolerated_failure_count = 0}});
+    return Json{{"reason", ToString(r.completion_reason())},
+                {"status", r.status()},
+                {"ok", r.success_count()},
+                {"failed", r.failure_count()},
                 {"total", r.total_count()}};
   });
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
@@ -68,11 +70,11 @@ TEST(ParallelTest, MinSuccessfulStopsEarlyAndPercentageAtToleranceDoesNot) {
   auto out = h.Start([](DurableContext& ctx, const Json&) {
     auto a = ctx.Parallel<Json>("min", {Ok("1"), Ok("2"), Ok("3")},
                                 {.max_concurrency = 1, .completion = {.min_successful = 2}});
-    auto b = ctx.Parallel<Json>("pct", {Fail("x"), Ok("2"), Ok("3"), Ok("4")},
-                                {.max_concurrency = 1,
-                                 .completion = {.tolerated_failure_percentage = 25}});
-    return Json{ToString(a.completion_reason()), a.total_count(),
-                ToString(b.completion_reason()), b.total_count()};
+    auto b = ctx.Parallel<Json>(
+        "pct", {Fail("x"), Ok("2"), Ok("3"), Ok("4")},
+        {.max_concurrency = 1, .completion = {.tolerated_failure_percentage = 25}});
+    return Json{ToString(a.completion_reason()), a.total_count(), ToString(b.completion_reason()),
+                b.total_count()};
   });
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
   EXPECT_EQ(testing::Parse(out.result), Json({"MIN_SUCCESSFUL_REACHED", 2, "ALL_COMPLETED", 4}));
@@ -150,12 +152,13 @@ TEST(MapTest, MapsItemsWithNamesIndexesAndReplaysFromTheBatchPayload) {
     MapConfig<Json, Json> config;
     config.max_concurrency = 1;
     config.item_namer = [](const Json&, size_t i) { return "item-" + std::to_string(i + 1); };
-    auto r = ctx.Map<Json, Json>("named-items", items,
-                                 [&](DurableContext& c, const Json& item, size_t i) {
-                                   ++runs;
-                                   return Json(item.get<std::string>() + std::to_string(i));
-                                 },
-                                 config);
+    auto r = ctx.Map<Json, Json>(
+        "named-items", items,
+        [&](DurableContext& c, const Json& item, size_t i) {
+          ++runs;
+          return Json(item.get<std::string>() + std::to_string(i));
+        },
+        config);
     ctx.Wait(std::chrono::seconds(1));
     return Json(r.Results());
   };
@@ -200,8 +203,8 @@ TEST(MapTest, LargeBatchIsSummarisedAndRebuiltFromChildren) {
 TEST(BatchTest, RawBatchRoundTrips) {
   RawBatchResult b;
   b.items.push_back({0, "a", BatchItemStatus::kSucceeded, "\"x\"", std::nullopt});
-  b.items.push_back({1, "b", BatchItemStatus::kFailed, std::nullopt,
-                     model::ErrorObject{"E", "m", {}, {}}});
+  b.items.push_back(
+      {1, "b", BatchItemStatus::kFailed, std::nullopt, model::ErrorObject{"E", "m", {}, {}}});
   b.completion_reason = CompletionReason::kFailureToleranceExceeded;
   b.total_items = 3;
   auto parsed = ParseRawBatch(SerializeRawBatch(b));
@@ -212,6 +215,31 @@ TEST(BatchTest, RawBatchRoundTrips) {
   EXPECT_EQ(parsed->completion_reason, CompletionReason::kFailureToleranceExceeded);
   EXPECT_EQ(parsed->total_items, 3u);
   EXPECT_FALSE(ParseRawBatch("[1]").ok());
+}
+
+}  // namespace
+}  // namespace durable::sdk
+
+namespace durable::sdk {
+namespace {
+
+TEST(ParallelTest, ThrowIfErrorFailsTheExecutionAfterTheParentContextSucceeded) {
+  testing::Harness h;
+  auto out = h.Start([](DurableContext& ctx, const Json&) {
+    auto r = ctx.Parallel<Json>("p", {Ok("a"), Fail("broken")}, {.max_concurrency = 1});
+    r.ThrowIfError();
+    return Json("unreachable");
+  });
+  ASSERT_EQ(out.status, model::InvocationStatus::kFailed);
+  EXPECT_EQ(out.error->error_message, "broken");
+  EXPECT_EQ(h.client.operation(HashOperationId("1"))->status, model::OperationStatus::kSucceeded);
+  EXPECT_EQ(h.client.operation(HashOperationId("1-2"))->status, model::OperationStatus::kFailed);
+}
+
+TEST(ErrorsTest, HugeErrorMessagesAreTruncatedBeforeCheckpointing) {
+  auto e =
+      ErrorFromException(std::make_exception_ptr(std::runtime_error(std::string(100000, 'e'))));
+  EXPECT_LT(e.error_message->size(), 16u * 1024);
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ RawCallback DurableContext::CreateCallbackRaw(const std::string& name, int64_t t
     auto u = Update(op, model::OperationAction::kStart);
     model::CallbackOptions options;
     if (timeout_seconds > 0) options.timeout_seconds = timeout_seconds;
-    if (heartbeat_timeout_seconds > 0) options.heartbeat_timeout_seconds = heartbeat_timeout_seconds;
+    if (heartbeat_timeout_seconds > 0)
+      options.heartbeat_timeout_seconds = heartbeat_timeout_seconds;
     u.callback_options = options;
     inv_->checkpointer().Send(std::move(u));
     stored = inv_->checkpointer().Get(op.id);
@@ -24,8 +25,8 @@ RawCallback DurableContext::CreateCallbackRaw(const std::string& name, int64_t t
   if (!stored || !stored->callback_details || !stored->callback_details->callback_id) {
     internal::ThrowTerminate(
         internal::TerminateSignal::Scope::kInvocation,
-        model::ErrorObject{"CallbackError", "the engine returned no CallbackId for " + op.id, {},
-                           {}});
+        model::ErrorObject{
+            "CallbackError", "the engine returned no CallbackId for " + op.id, {}, {}});
   }
   return RawCallback{op.id, *stored->callback_details->callback_id};
 }
@@ -43,12 +44,10 @@ std::string DurableContext::AwaitCallbackRaw(const RawCallback& callback) {
       inv_->MarkExecuting();
       internal::ThrowSuspend();
     default: {
-      model::ErrorObject error =
-          details && details->error ? *details->error : model::ErrorObject{};
+      model::ErrorObject error = details && details->error ? *details->error : model::ErrorObject{};
       if (!error.error_type) {
-        error.error_type = stored->status == model::OperationStatus::kTimedOut
-                               ? "Callback.Timeout"
-                               : "CallbackError";
+        error.error_type = stored->status == model::OperationStatus::kTimedOut ? "Callback.Timeout"
+                                                                               : "CallbackError";
       }
       ThrowDurableError(ErrorKind::kCallback, std::move(error));
     }

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "durable/sdk/operation_id.h"
 #include "durable/sdk/test_util.h"
 
@@ -76,8 +78,7 @@ TEST(CallbackTest, WaitForCallbackNestsCallbackAndSubmitterInAContext) {
   std::vector<std::string> submitted;
   Handler handler = [&](DurableContext& ctx, const Json&) {
     return ctx.WaitForCallback<Json>(
-        "approve",
-        [&](const std::string& id, StepContext&) { submitted.push_back(id); },
+        "approve", [&](const std::string& id, StepContext&) { submitted.push_back(id); },
         {.timeout_seconds = 60});
   };
   ASSERT_EQ(h.Start(handler).status, InvocationStatus::kPending);
@@ -120,6 +121,31 @@ TEST(CallbackTest, WaitForCallbackFailureIsCatchableAsCallbackError) {
   EXPECT_EQ(*out.result, "\"recovered\"");
   auto ctx_op = h.client.operation(HashOperationId("1"));
   EXPECT_EQ(ctx_op->status, model::OperationStatus::kFailed);
+}
+
+}  // namespace
+}  // namespace durable::sdk
+
+namespace durable::sdk {
+namespace {
+
+TEST(CallbackTest, WaitForCallbackFailsWhenTheSubmitterExhaustsItsRetries) {
+  testing::Harness h;
+  int submits = 0;
+  auto out = h.RunToEnd([&](DurableContext& ctx, const Json&) {
+    return ctx.WaitForCallback<Json>("w",
+                                     [&](const std::string&, StepContext&) {
+                                       ++submits;
+                                       throw std::runtime_error("cannot submit");
+                                     },
+                                     {.retry_strategy = [](const model::ErrorObject&, int attempt) {
+                                       return RetryDecision{attempt < 2, 1};
+                                     }});
+  });
+  ASSERT_EQ(out.status, model::InvocationStatus::kFailed);
+  EXPECT_EQ(out.error->error_message, "cannot submit");
+  EXPECT_EQ(submits, 2);
+  EXPECT_EQ(h.client.operation(HashOperationId("1"))->status, model::OperationStatus::kFailed);
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ namespace durable::sdk::internal {
 
 struct CheckpointerOptions {
   size_t max_batch_bytes = 750 * 1024;
-  int max_attempts = 3;           // per request, for 429 / 5xx / network errors
-  int retry_backoff_ms = 100;     // doubled per retry; 0 in tests
+  int max_attempts = 3;        // per request, for 429 / 5xx / network errors
+  int retry_backoff_ms = 100;  // doubled per retry; 0 in tests
 };
 
 class Checkpointer {

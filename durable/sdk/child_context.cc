@@ -33,9 +33,8 @@ std::string DurableContext::RunChildOp(const OpRef& op, const RawChildOptions& o
       }
       rebuild = true;
     } else if (stored->status == model::OperationStatus::kFailed) {
-      ThrowDurableError(options.error_kind,
-                        details ? details->error.value_or(model::ErrorObject{})
-                                : model::ErrorObject{});
+      ThrowDurableError(options.error_kind, details ? details->error.value_or(model::ErrorObject{})
+                                                    : model::ErrorObject{});
     }
   } else {
     inv_->checkpointer().Enqueue(Update(op, model::OperationAction::kStart));

@@ -18,9 +18,8 @@ TEST(ChildContextTest, ChildOperationsArePrefixedAndParented) {
   Harness h;
   auto out = h.Start([](DurableContext& ctx, const Json&) {
     return ctx.RunInChildContext("outer", [](DurableContext& outer) {
-      return outer.RunInChildContext("inner", [](DurableContext& inner) {
-        return inner.Step("s", [] { return 7; });
-      });
+      return outer.RunInChildContext(
+          "inner", [](DurableContext& inner) { return inner.Step("s", [] { return 7; }); });
     });
   });
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
@@ -58,9 +57,8 @@ TEST(ChildContextTest, FailureIsCheckpointedAndRaisedAsChildContextError) {
   Harness h;
   auto out = h.Start([](DurableContext& ctx, const Json&) {
     try {
-      ctx.RunInChildContext("bad", [](DurableContext&) -> Json {
-        throw std::runtime_error("child broke");
-      });
+      ctx.RunInChildContext(
+          "bad", [](DurableContext&) -> Json { throw std::runtime_error("child broke"); });
     } catch (const ChildContextError& e) {
       return Json(e.error_message());
     }

@@ -44,12 +44,12 @@ std::optional<model::Operation> DurableContext::Lookup(const OpRef& op) {
     what = "name '" + stored->name.value_or("") + "' -> '" + op.name.value_or("") + "'";
   }
   if (!what.empty()) {
-    internal::ThrowTerminate(
-        internal::TerminateSignal::Scope::kExecution,
-        model::ErrorObject{"NonDeterministicExecutionError",
-                           "Non-deterministic execution: operation " + op.id + " (raw id " +
-                               op.raw_id + ") changed " + what,
-                           {}, {}});
+    internal::ThrowTerminate(internal::TerminateSignal::Scope::kExecution,
+                             model::ErrorObject{"NonDeterministicExecutionError",
+                                                "Non-deterministic execution: operation " + op.id +
+                                                    " (raw id " + op.raw_id + ") changed " + what,
+                                                {},
+                                                {}});
   }
   if (model::IsTerminal(stored->status)) {
     inv_->MarkVisited(op.id);

@@ -57,70 +57,70 @@ enum class StepSemantics { kAtLeastOncePerRetry, kAtMostOncePerRetry };
 
 template <typename T>
 struct StepConfig {
-  RetryStrategy retry_strategy;  // empty = DefaultRetryStrategy()
+  RetryStrategy retry_strategy{};  // empty = DefaultRetryStrategy()
   StepSemantics semantics = StepSemantics::kAtLeastOncePerRetry;
-  std::optional<Serdes<T>> serdes;
+  std::optional<Serdes<T>> serdes{};
 };
 
 template <typename T>
 struct CallbackConfig {
   int64_t timeout_seconds = 0;  // 0 = no timeout
   int64_t heartbeat_timeout_seconds = 0;
-  std::optional<Serdes<T>> serdes;
+  std::optional<Serdes<T>> serdes{};
 };
 
 template <typename T>
 struct WaitForCallbackConfig {
   int64_t timeout_seconds = 0;
   int64_t heartbeat_timeout_seconds = 0;
-  std::optional<Serdes<T>> serdes;
-  RetryStrategy retry_strategy;  // of the submitter step; empty = DefaultRetryStrategy()
+  std::optional<Serdes<T>> serdes{};
+  RetryStrategy retry_strategy{};  // of the submitter step; empty = DefaultRetryStrategy()
 };
 
 template <typename T>
 struct ChildContextConfig {
-  std::optional<Serdes<T>> serdes;
+  std::optional<Serdes<T>> serdes{};
   std::string sub_type = "RunInChildContext";
 };
 
 template <typename I, typename T>
 struct InvokeConfig {
-  std::optional<std::string> tenant_id;
-  std::optional<Serdes<I>> payload_serdes;
-  std::optional<Serdes<T>> result_serdes;
+  std::optional<std::string> tenant_id{};
+  std::optional<Serdes<I>> payload_serdes{};
+  std::optional<Serdes<T>> result_serdes{};
 };
 
 template <typename S>
 struct WaitForConditionConfig {
   S initial_state{};
   // Decides after each check whether to poll again; may throw to give up (the operation fails).
-  std::function<WaitDecision(const S& state, int attempt)> wait_strategy;
-  std::optional<Serdes<S>> serdes;
+  std::function<WaitDecision(const S& state, int attempt)> wait_strategy{};
+  std::optional<Serdes<S>> serdes{};
 };
 
 template <typename T>
 struct ParallelConfig {
-  std::optional<int> max_concurrency;  // unset = all at once; must be >= 1 when set
-  CompletionConfig completion;
+  std::optional<int> max_concurrency{};  // unset = all at once; must be >= 1 when set
+  CompletionConfig completion{};
   Nesting nesting = Nesting::kNested;
-  std::optional<Serdes<T>> item_serdes;
-  std::optional<Serdes<BatchResult<T>>> serdes;
+  std::optional<Serdes<T>> item_serdes{};
+  std::optional<Serdes<BatchResult<T>>> serdes{};
 };
 
 template <typename T>
 struct Branch {
   std::string name;  // "" = parallel-branch-<i>
-  std::function<T(class DurableContext&)> fn;
+  std::function<T(class DurableContext&)> fn{};
 };
 
 template <typename I, typename T>
 struct MapConfig {
-  std::optional<int> max_concurrency;
-  CompletionConfig completion;
+  std::optional<int> max_concurrency{};
+  CompletionConfig completion{};
   Nesting nesting = Nesting::kNested;
-  std::function<std::string(const I& item, size_t index)> item_namer;  // default map-item-<i>
-  std::optional<Serdes<T>> item_serdes;
-  std::optional<Serdes<BatchResult<T>>> serdes;
+  std::function<std::string(const I& item, size_t index)> item_namer{};  // default map-item-<i>
+  std::optional<Serdes<T>> item_serdes{};
+  std::optional<Serdes<BatchResult<T>>> serdes{};
 };
 
 // Untyped building blocks of the typed API (payloads are serialized strings).
@@ -128,16 +128,16 @@ struct RawChildOptions {
   std::string sub_type = "RunInChildContext";
   ErrorKind error_kind = ErrorKind::kChildContext;
   // Payload checkpointed instead of a result larger than 256 KiB (default "").
-  std::function<std::string()> summary;
+  std::function<std::string()> summary{};
   bool is_virtual = false;  // FLAT batch items: no CONTEXT operation of their own
 };
 struct RawBatchSpec {
   std::string item_sub_type;  // ParallelBranch / MapIteration
   size_t count = 0;
-  std::function<std::string(size_t index)> item_name;
-  std::function<std::string(class DurableContext&, size_t index)> run_item;
-  std::optional<int> max_concurrency;
-  CompletionConfig completion;
+  std::function<std::string(size_t index)> item_name{};
+  std::function<std::string(class DurableContext&, size_t index)> run_item{};
+  std::optional<int> max_concurrency{};
+  CompletionConfig completion{};
   Nesting nesting = Nesting::kNested;
 };
 struct RawCallback {
@@ -146,9 +146,9 @@ struct RawCallback {
 };
 
 template <typename F>
-using StepResultT = std::decay_t<typename std::conditional_t<
-    std::is_invocable_v<F&, StepContext&>, std::invoke_result<F&, StepContext&>,
-    std::invoke_result<F&>>::type>;
+using StepResultT = std::decay_t<typename std::conditional_t<std::is_invocable_v<F&, StepContext&>,
+                                                             std::invoke_result<F&, StepContext&>,
+                                                             std::invoke_result<F&>>::type>;
 
 class DurableContext {
  public:
@@ -178,8 +178,7 @@ class DurableContext {
     return serdes.deserialize(payload);
   }
   template <typename F>
-    requires(std::is_invocable_v<F&, StepContext&> || std::is_invocable_v<F&>)
-  auto Step(F&& fn) {
+  requires(std::is_invocable_v<F&, StepContext&> || std::is_invocable_v<F&>) auto Step(F&& fn) {
     return Step("", std::forward<F>(fn));
   }
 
@@ -222,8 +221,7 @@ class DurableContext {
                     std::function<void(const std::string& callback_id, StepContext&)> submitter,
                     WaitForCallbackConfig<T> config = {}) {
     auto serdes = SerdesOr(config.serdes);
-    return serdes.deserialize(WaitForCallbackRaw(name, std::move(submitter),
-                                                 config.timeout_seconds,
+    return serdes.deserialize(WaitForCallbackRaw(name, std::move(submitter), config.timeout_seconds,
                                                  config.heartbeat_timeout_seconds,
                                                  config.retry_strategy));
   }
@@ -252,8 +250,7 @@ class DurableContext {
 
   // --- Wait for condition ---
   template <typename S>
-  S WaitForCondition(const std::string& name,
-                     std::function<S(const S& state, StepContext&)> check,
+  S WaitForCondition(const std::string& name, std::function<S(const S& state, StepContext&)> check,
                      WaitForConditionConfig<S> config) {
     auto serdes = SerdesOr(config.serdes);
     auto strategy = config.wait_strategy;
@@ -328,8 +325,7 @@ class DurableContext {
   };
 
   // --- untyped core (one .cc file per operation type) ---
-  std::string StepRaw(const std::string& name,
-                      const std::function<std::string(StepContext&)>& fn,
+  std::string StepRaw(const std::string& name, const std::function<std::string(StepContext&)>& fn,
                       const RetryStrategy& retry_strategy, StepSemantics semantics);
   void WaitRaw(const std::string& name, int64_t seconds);
   RawCallback CreateCallbackRaw(const std::string& name, int64_t timeout_seconds,
@@ -388,7 +384,7 @@ class DurableContext {
 
   std::shared_ptr<internal::Invocation> inv_;
   std::string prefix_;
-  std::optional<std::string> parent_id_;
+  std::optional<std::string> parent_id_{};
   int64_t counter_ = 0;
   bool replaying_children_ = false;
   Logger logger_;

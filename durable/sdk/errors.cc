@@ -23,6 +23,24 @@ std::string WhatOf(const model::ErrorObject& e) {
   return e.error_message ? type + ": " + *e.error_message : type;
 }
 
+// Keeps checkpointed errors well under the engine's 32 KiB error limit (protocol.md §6.4).
+constexpr size_t kMaxErrorField = 12 * 1024;
+
+void Truncate(std::optional<std::string>& field) {
+  if (field && field->size() > kMaxErrorField) {
+    field->resize(kMaxErrorField);
+    field->append("...[truncated]");
+  }
+}
+
+model::ErrorObject Bounded(model::ErrorObject e) {
+  Truncate(e.error_type);
+  Truncate(e.error_message);
+  Truncate(e.error_data);
+  if (e.stack_trace && e.stack_trace->size() > 20) e.stack_trace->resize(20);
+  return e;
+}
+
 }  // namespace
 
 DurableError::DurableError(model::ErrorObject error)
@@ -35,9 +53,9 @@ model::ErrorObject ErrorFromException(std::exception_ptr e) {
   try {
     std::rethrow_exception(e);
   } catch (const DurableError& d) {
-    return d.error();
+    return Bounded(d.error());
   } catch (const std::exception& x) {
-    return model::ErrorObject{Demangle(typeid(x).name()), std::string(x.what()), {}, {}};
+    return Bounded(model::ErrorObject{Demangle(typeid(x).name()), std::string(x.what()), {}, {}});
   } catch (const std::string& s) {
     return model::ErrorObject{"Error", s, {}, {}};
   } catch (const char* s) {

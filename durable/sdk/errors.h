@@ -28,15 +28,25 @@ class DurableError : public std::exception {
 };
 
 // Thrown by Step when the step failed for good (retries exhausted or not retryable).
-class StepError : public DurableError { using DurableError::DurableError; };
+class StepError : public DurableError {
+  using DurableError::DurableError;
+};
 // Thrown when awaiting a callback that failed or timed out, and by WaitForCallback.
-class CallbackError : public DurableError { using DurableError::DurableError; };
+class CallbackError : public DurableError {
+  using DurableError::DurableError;
+};
 // Thrown by Invoke when the chained invocation failed, timed out or was stopped.
-class InvokeError : public DurableError { using DurableError::DurableError; };
+class InvokeError : public DurableError {
+  using DurableError::DurableError;
+};
 // Thrown by RunInChildContext when the child context failed.
-class ChildContextError : public DurableError { using DurableError::DurableError; };
+class ChildContextError : public DurableError {
+  using DurableError::DurableError;
+};
 // Thrown by WaitForCondition when the check function failed or the wait strategy gave up.
-class WaitForConditionError : public DurableError { using DurableError::DurableError; };
+class WaitForConditionError : public DurableError {
+  using DurableError::DurableError;
+};
 
 // An error users may throw from their own code to choose the recorded ErrorType and ErrorData.
 class UserError : public DurableError {

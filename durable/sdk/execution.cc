@@ -84,8 +84,7 @@ Result<InvocationOutput> RunHandler(const Handler& handler, DurableContext& root
 
 Result<InvocationOutput> RunDurableInvocation(const Handler& handler,
                                               const model::InvocationInput& input,
-                                              CheckpointClient& client,
-                                              const RunOptions& options) {
+                                              CheckpointClient& client, const RunOptions& options) {
   if (input.durable_execution_arn.empty() || input.checkpoint_token.empty()) {
     return InvalidArgument(
         "Unexpected payload provided to start the durable execution: missing "

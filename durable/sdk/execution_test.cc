@@ -15,16 +15,20 @@ using testing::Harness;
 TEST(ExecutionTest, RejectsEnvelopeWithoutArnOrToken) {
   Harness h;
   model::InvocationInput in;
-  auto out = RunDurableInvocation([](DurableContext&, const Json&) { return Json(); }, in,
-                                  h.client, h.options);
+  auto out = RunDurableInvocation([](DurableContext&, const Json&) { return Json(); }, in, h.client,
+                                  h.options);
   EXPECT_FALSE(out.ok());
 }
 
 TEST(ExecutionTest, AbsentInputPayloadIsAnEmptyObject) {
   Harness h;
   Json seen;
-  auto out = h.Invoke([&](DurableContext&, const Json& e) { seen = e; return Json(1); },
-                      h.client.Start(std::nullopt));
+  auto out = h.Invoke(
+      [&](DurableContext&, const Json& e) {
+        seen = e;
+        return Json(1);
+      },
+      h.client.Start(std::nullopt));
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
   EXPECT_EQ(seen, Json::object());
 }

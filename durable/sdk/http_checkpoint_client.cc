@@ -1,7 +1,6 @@
 #include "durable/sdk/http_checkpoint_client.h"
 
 #include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 #include "durable/base/ids.h"
@@ -26,11 +25,10 @@ std::string MessageOf(const std::string& body) {
 
 }  // namespace
 
-Status StatusFromAwsError(int http_status, const std::string& error_type,
-                          const std::string& body) {
+Status StatusFromAwsError(int http_status, const std::string& error_type, const std::string& body) {
   std::string message = MessageOf(body);
-  std::string full = (error_type.empty() ? "HTTP " + std::to_string(http_status) : error_type) +
-                     ": " + message;
+  std::string full =
+      (error_type.empty() ? "HTTP " + std::to_string(http_status) : error_type) + ": " + message;
   if (message.rfind("Invalid Checkpoint Token", 0) == 0) return InvalidToken(full);
   if (http_status == 429) return Unavailable(full);
   if (http_status >= 500 && error_type.rfind("KMS", 0) != 0) return Internal(full);
@@ -68,9 +66,9 @@ Result<std::string> HttpCheckpointClient::Call(const std::string& method,
 
 Result<model::CheckpointResponse> HttpCheckpointClient::Checkpoint(
     const std::string& arn, const model::CheckpointRequest& request) {
-  DURABLE_ASSIGN_OR_RETURN(
-      std::string body, Call("POST", kPrefix + PercentEncode(arn) + "/checkpoint",
-                             wire::SerializeCheckpointRequest(request)));
+  DURABLE_ASSIGN_OR_RETURN(std::string body,
+                           Call("POST", kPrefix + PercentEncode(arn) + "/checkpoint",
+                                wire::SerializeCheckpointRequest(request)));
   auto parsed = wire::ParseCheckpointResponse(body);
   if (!parsed.ok()) return Internal("unreadable checkpoint response: " + parsed.status().message());
   return parsed;
@@ -78,8 +76,8 @@ Result<model::CheckpointResponse> HttpCheckpointClient::Checkpoint(
 
 Result<model::StateResponse> HttpCheckpointClient::GetState(const std::string& arn,
                                                             const model::StateRequest& request) {
-  std::string path = kPrefix + PercentEncode(arn) + "/state?CheckpointToken=" +
-                     PercentEncode(request.checkpoint_token);
+  std::string path = kPrefix + PercentEncode(arn) +
+                     "/state?CheckpointToken=" + PercentEncode(request.checkpoint_token);
   if (request.marker) path += "&Marker=" + PercentEncode(*request.marker);
   if (request.max_items) path += "&MaxItems=" + std::to_string(*request.max_items);
   DURABLE_ASSIGN_OR_RETURN(std::string body, Call("GET", path, ""));

@@ -5,9 +5,9 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,8 +57,8 @@ class Invocation {
   std::vector<std::shared_ptr<Plugin>> plugins_;
   std::shared_ptr<std::atomic<bool>> replaying_;
   std::mutex visit_mu_;
-  std::set<std::string> unvisited_;                      // completed ops not reached yet
-  std::multimap<std::string, std::string> children_;     // parent id -> child id
+  std::set<std::string> unvisited_;                   // completed ops not reached yet
+  std::multimap<std::string, std::string> children_;  // parent id -> child id
   std::shared_ptr<const LogScope> log_scope_;
 };
 

@@ -44,8 +44,8 @@ TEST(InvokeTest, FailedTargetRaisesInvokeError) {
   };
   h.Start(handler);
   ASSERT_TRUE(h.client
-                  .FinishChainedInvoke(HashOperationId("1"), OperationStatus::kFailed,
-                                       std::nullopt, model::ErrorObject{"TargetError", "x", {}, {}})
+                  .FinishChainedInvoke(HashOperationId("1"), OperationStatus::kFailed, std::nullopt,
+                                       model::ErrorObject{"TargetError", "x", {}, {}})
                   .ok());
   auto out = h.Next(handler);
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);

@@ -47,8 +47,8 @@ void Logger::Write(std::string_view level, std::string_view message, const nlohm
   if (!scope_) return;
   if (!force && scope_->is_replaying && scope_->is_replaying()) return;
   nlohmann::json rec;
-  rec["timestamp"] = IsoTimestamp(scope_->clock ? scope_->clock->NowMs()
-                                                : SystemClock::Get()->NowMs());
+  rec["timestamp"] =
+      IsoTimestamp(scope_->clock ? scope_->clock->NowMs() : SystemClock::Get()->NowMs());
   rec["level"] = level;
   rec["message"] = message;
   rec["durableExecutionArn"] = scope_->durable_execution_arn;

@@ -61,16 +61,15 @@ TEST(PluginTest, HooksFireAroundInvocationsOperationsAndAttempts) {
   ASSERT_EQ(h.Start(handler).status, InvocationStatus::kPending);
   h.client.FireTimers(true);
   ASSERT_EQ(h.Next(handler).status, InvocationStatus::kSucceeded);
-  std::vector<std::string> expected = {
-      "invocation-start first=1 updated=0",
-      "op-start Step replay=0",
-      "attempt-start 1",
-      "attempt-end 1 ok=1",
-      "op-end Step SUCCEEDED",
-      "op-start Wait replay=0",
-      "invocation-end terminal=0",
-      "invocation-start first=0 updated=1",
-      "invocation-end terminal=1"};
+  std::vector<std::string> expected = {"invocation-start first=1 updated=0",
+                                       "op-start Step replay=0",
+                                       "attempt-start 1",
+                                       "attempt-end 1 ok=1",
+                                       "op-end Step SUCCEEDED",
+                                       "op-start Wait replay=0",
+                                       "invocation-end terminal=0",
+                                       "invocation-start first=0 updated=1",
+                                       "invocation-end terminal=1"};
   EXPECT_EQ(plugin->events, expected);
 }
 

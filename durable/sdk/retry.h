@@ -31,7 +31,7 @@ struct RetryOptions {
   // Retry only errors whose ErrorType or ErrorMessage contains one of these (empty = all)...
   std::vector<std::string> retryable_errors;
   // ...or for which this returns true (empty = not used).
-  std::function<bool(const model::ErrorObject&)> should_retry;
+  std::function<bool(const model::ErrorObject&)> should_retry{};
 };
 
 // Exponential backoff: delay = min(initial * rate^(attempt-1), max), jittered, then rounded and

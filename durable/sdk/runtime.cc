@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "durable/http/http.h"
@@ -42,9 +41,9 @@ bool ServeOne(http::Client& api, const Handler& handler, CheckpointClient& clien
   std::string base = std::string(kApi) + "/invocation/" + request_id;
   auto input = wire::ParseInvocationInput(next->body);
   if (!input.ok()) {
-    PostError(api, base + "/error", "Runtime.InvalidDurableEnvelope",
-              "Unexpected payload provided to start the durable execution: " +
-                  input.status().message());
+    PostError(
+        api, base + "/error", "Runtime.InvalidDurableEnvelope",
+        "Unexpected payload provided to start the durable execution: " + input.status().message());
     return true;
   }
   RunOptions options = run;
@@ -68,8 +67,8 @@ int RunLambdaRuntime(Handler handler, RuntimeOptions options) {
 }
 
 int RunLambdaRuntime(const std::map<std::string, Handler>& handlers, RuntimeOptions options) {
-  std::string runtime_api = options.runtime_api.empty() ? Env("AWS_LAMBDA_RUNTIME_API")
-                                                        : options.runtime_api;
+  std::string runtime_api =
+      options.runtime_api.empty() ? Env("AWS_LAMBDA_RUNTIME_API") : options.runtime_api;
   if (runtime_api.empty()) {
     std::cerr << "durable runtime: AWS_LAMBDA_RUNTIME_API is not set" << std::endl;
     return 1;
@@ -95,8 +94,7 @@ int RunLambdaRuntime(const std::map<std::string, Handler>& handlers, RuntimeOpti
     owned = std::move(made).value();
     client = owned.get();
   }
-  for (int served = 0; options.max_invocations < 0 || served < options.max_invocations;
-       ++served) {
+  for (int served = 0; options.max_invocations < 0 || served < options.max_invocations; ++served) {
     if (!ServeOne(api, it->second, *client, options.run)) return 0;
   }
   return 0;

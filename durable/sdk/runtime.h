@@ -14,8 +14,8 @@
 namespace durable::sdk {
 
 struct RuntimeOptions {
-  std::string runtime_api;   // host:port; empty = $AWS_LAMBDA_RUNTIME_API
-  std::string handler_name;  // empty = $_HANDLER
+  std::string runtime_api;                        // host:port; empty = $AWS_LAMBDA_RUNTIME_API
+  std::string handler_name;                       // empty = $_HANDLER
   CheckpointClient* checkpoint_client = nullptr;  // null = HttpCheckpointClient::FromEnvironment
   RunOptions run;
   int max_invocations = -1;  // < 0 = until the runtime API goes away (tests set a limit)

@@ -57,7 +57,8 @@ TEST(RuntimeTest, RunsTheSelectedHandlerAndPostsItsOutput) {
   MemoryCheckpointClient memory;
   FakeRuntimeApi api(wire::SerializeInvocationInput(memory.Start("{\"n\":20}")));
   std::map<std::string, Handler> handlers = {
-      {"double", [](DurableContext& ctx, const Json& e) {
+      {"double",
+       [](DurableContext& ctx, const Json& e) {
          return ctx.Step("x2", [&] { return e["n"].get<int>() * 2; });
        }},
       {"other", [](DurableContext&, const Json&) { return Json("wrong"); }}};

@@ -5,10 +5,9 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace durable::sdk {
 
@@ -22,12 +21,11 @@ struct Serdes {
 
 template <typename T>
 Serdes<T> JsonSerdes() {
-  return Serdes<T>{
-      [](const T& value) { return Json(value).dump(); },
-      [](const std::string& payload) {
-        Json j = payload.empty() ? Json(nullptr) : Json::parse(payload);
-        return j.template get<T>();
-      }};
+  return Serdes<T>{[](const T& value) { return Json(value).dump(); },
+                   [](const std::string& payload) {
+                     Json j = payload.empty() ? Json(nullptr) : Json::parse(payload);
+                     return j.template get<T>();
+                   }};
 }
 
 // The serdes to use: the custom one when given, JSON otherwise.

@@ -13,8 +13,7 @@ using model::OperationStatus;
 
 std::string DurableContext::StepRaw(const std::string& name,
                                     const std::function<std::string(StepContext&)>& fn,
-                                    const RetryStrategy& retry_strategy,
-                                    StepSemantics semantics) {
+                                    const RetryStrategy& retry_strategy, StepSemantics semantics) {
   OpRef op = NextOp(model::OperationType::kStep, "Step", name);
   auto stored = Lookup(op);
   auto& cp = inv_->checkpointer();
@@ -25,9 +24,9 @@ std::string DurableContext::StepRaw(const std::string& name,
         return stored->step_details ? stored->step_details->result.value_or("") : "";
       case OperationStatus::kFailed:
         ThrowDurableError(ErrorKind::kStep,
-                          stored->step_details ? stored->step_details->error.value_or(
-                                                     model::ErrorObject{})
-                                               : model::ErrorObject{});
+                          stored->step_details
+                              ? stored->step_details->error.value_or(model::ErrorObject{})
+                              : model::ErrorObject{});
       case OperationStatus::kPending:  // waiting for the retry timer
         info.status = OperationStatus::kPending;
         info.is_pending = true;
@@ -41,7 +40,8 @@ std::string DurableContext::StepRaw(const std::string& name,
                           model::ErrorObject{"StepError",
                                              "step ended with status " +
                                                  std::string(model::ToString(stored->status)),
-                                             {}, {}});
+                                             {},
+                                             {}});
     }
   }
   const int attempt = (stored && stored->step_details ? stored->step_details->attempt : 0) + 1;
@@ -69,10 +69,11 @@ std::string DurableContext::StepRaw(const std::string& name,
   };
 
   if (interrupted && semantics == StepSemantics::kAtMostOncePerRetry) {
-    return fail(model::ErrorObject{"StepInterruptedError",
-                                   "Step " + op.id + " was interrupted during attempt " +
-                                       std::to_string(attempt),
-                                   {}, {}});
+    return fail(model::ErrorObject{
+        "StepInterruptedError",
+        "Step " + op.id + " was interrupted during attempt " + std::to_string(attempt),
+        {},
+        {}});
   }
   if (!interrupted) {
     uint64_t seq = cp.Enqueue(Update(op, OperationAction::kStart));

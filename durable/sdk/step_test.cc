@@ -26,9 +26,12 @@ RetryStrategy FixedRetry(int max_attempts, int64_t delay) {
 
 TEST(StepTest, RunsBodyAndBatchesStartWithSucceed) {
   Harness h;
-  auto out = h.Start([](DurableContext& ctx, const Json& event) {
-    return ctx.Step("greet", [&](StepContext&) { return "Hello, " + event.get<std::string>(); });
-  }, "\"Ada\"");
+  auto out = h.Start(
+      [](DurableContext& ctx, const Json& event) {
+        return ctx.Step("greet",
+                        [&](StepContext&) { return "Hello, " + event.get<std::string>(); });
+      },
+      "\"Ada\"");
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
   EXPECT_EQ(*out.result, "\"Hello, Ada\"");
   auto requests = h.client.requests();
@@ -67,10 +70,13 @@ TEST(StepTest, RecordedErrorIsRethrownOnReplay) {
   Handler handler = [&](DurableContext& ctx, const Json&) {
     std::string caught;
     try {
-      ctx.Step("fails", [&]() -> Json {
-        ++runs;
-        throw std::runtime_error("boom");
-      }, StepConfig<Json>{NoRetry()});
+      ctx.Step(
+          "fails",
+          [&]() -> Json {
+            ++runs;
+            throw std::runtime_error("boom");
+          },
+          StepConfig<Json>{NoRetry()});
     } catch (const StepError& e) {
       caught = e.error_message() + "/" + e.error_type();
     }
@@ -89,11 +95,14 @@ TEST(StepTest, RetriesWithCheckpointedDelayThenSucceeds) {
   Harness h;
   int runs = 0;
   Handler handler = [&](DurableContext& ctx, const Json&) {
-    return ctx.Step("flaky", [&](StepContext& sc) {
-      ++runs;
-      if (sc.attempt() == 1) throw TransientError("try again");
-      return Json(sc.attempt());
-    }, StepConfig<Json>{FixedRetry(3, 7)});
+    return ctx.Step(
+        "flaky",
+        [&](StepContext& sc) {
+          ++runs;
+          if (sc.attempt() == 1) throw TransientError("try again");
+          return Json(sc.attempt());
+        },
+        StepConfig<Json>{FixedRetry(3, 7)});
   };
   auto out = h.Start(handler);
   ASSERT_EQ(out.status, InvocationStatus::kPending);
@@ -121,10 +130,13 @@ TEST(StepTest, ExhaustedRetriesFailTheExecution) {
   Harness h;
   int runs = 0;
   auto out = h.RunToEnd([&](DurableContext& ctx, const Json&) {
-    return ctx.Step("always", [&]() -> Json {
-      ++runs;
-      throw std::runtime_error("boom");
-    }, StepConfig<Json>{FixedRetry(4, 1)});
+    return ctx.Step(
+        "always",
+        [&]() -> Json {
+          ++runs;
+          throw std::runtime_error("boom");
+        },
+        StepConfig<Json>{FixedRetry(4, 1)});
   });
   ASSERT_EQ(out.status, InvocationStatus::kFailed);
   EXPECT_EQ(out.error->error_message, "boom");
@@ -141,8 +153,9 @@ TEST(StepTest, RetryPredicateRefusesOtherErrors) {
   ro.retryable_errors = {"TransientError"};
   ro.initial_delay_seconds = 1;
   auto out = h.Start([&](DurableContext& ctx, const Json&) {
-    return ctx.Step("s", []() -> Json { throw std::logic_error("permanent"); },
-                    StepConfig<Json>{ExponentialBackoff(ro)});
+    return ctx.Step(
+        "s", []() -> Json { throw std::logic_error("permanent"); },
+        StepConfig<Json>{ExponentialBackoff(ro)});
   });
   ASSERT_EQ(out.status, InvocationStatus::kFailed);
   EXPECT_EQ(h.AllUpdates().back().action, OperationAction::kFail);
@@ -152,10 +165,13 @@ TEST(StepTest, AtMostOnceSendsStartAloneBeforeRunningBody) {
   Harness h;
   size_t requests_seen_in_body = 0;
   auto out = h.Start([&](DurableContext& ctx, const Json&) {
-    return ctx.Step("once", [&] {
-      requests_seen_in_body = h.client.requests().size();
-      return 1;
-    }, StepConfig<int>{NoRetry(), StepSemantics::kAtMostOncePerRetry});
+    return ctx.Step(
+        "once",
+        [&] {
+          requests_seen_in_body = h.client.requests().size();
+          return 1;
+        },
+        StepConfig<int>{NoRetry(), StepSemantics::kAtMostOncePerRetry});
   });
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
   EXPECT_EQ(requests_seen_in_body, 1u);
@@ -171,18 +187,21 @@ model::InvocationInput StartedStepState(Harness& h) {
   u.sub_type = "Step";
   u.name = "crashy";
   u.action = OperationAction::kStart;
-  EXPECT_TRUE(h.client.Checkpoint(first.durable_execution_arn, {first.checkpoint_token, "c", {u}})
-                  .ok());
+  EXPECT_TRUE(
+      h.client.Checkpoint(first.durable_execution_arn, {first.checkpoint_token, "c", {u}}).ok());
   return h.client.NextInvocation();
 }
 
 TEST(StepTest, AtMostOnceInterruptedStepFailsWithoutRerunning) {
   Harness h;
   int runs = 0;
-  auto out = h.Invoke([&](DurableContext& ctx, const Json&) {
-    return ctx.Step("crashy", [&] { return ++runs; },
-                    StepConfig<int>{NoRetry(), StepSemantics::kAtMostOncePerRetry});
-  }, StartedStepState(h));
+  auto out = h.Invoke(
+      [&](DurableContext& ctx, const Json&) {
+        return ctx.Step(
+            "crashy", [&] { return ++runs; },
+            StepConfig<int>{NoRetry(), StepSemantics::kAtMostOncePerRetry});
+      },
+      StartedStepState(h));
   ASSERT_EQ(out.status, InvocationStatus::kFailed);
   EXPECT_EQ(out.error->error_type, "StepInterruptedError");
   EXPECT_EQ(runs, 0);
@@ -191,9 +210,9 @@ TEST(StepTest, AtMostOnceInterruptedStepFailsWithoutRerunning) {
 TEST(StepTest, AtLeastOnceInterruptedStepRerunsWithoutNewStart) {
   Harness h;
   int runs = 0;
-  auto out = h.Invoke([&](DurableContext& ctx, const Json&) {
-    return ctx.Step("crashy", [&] { return ++runs; });
-  }, StartedStepState(h));
+  auto out = h.Invoke(
+      [&](DurableContext& ctx, const Json&) { return ctx.Step("crashy", [&] { return ++runs; }); },
+      StartedStepState(h));
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
   EXPECT_EQ(runs, 1);
   auto last = h.client.requests().back();
@@ -203,16 +222,15 @@ TEST(StepTest, AtLeastOnceInterruptedStepRerunsWithoutNewStart) {
 
 TEST(StepTest, CustomSerdesShapesThePayload) {
   Harness h;
-  Serdes<std::string> upper{
-      [](const std::string& s) {
-        std::string u = s;
-        for (auto& c : u) c = static_cast<char>(std::toupper(c));
-        return u;
-      },
-      [](const std::string& p) { return p; }};
+  Serdes<std::string> upper{[](const std::string& s) {
+                              std::string u = s;
+                              for (auto& c : u) c = static_cast<char>(std::toupper(c));
+                              return u;
+                            },
+                            [](const std::string& p) { return p; }};
   auto out = h.Start([&](DurableContext& ctx, const Json&) {
-    return Json(ctx.Step("s", [] { return std::string("hello"); },
-                         StepConfig<std::string>{{}, {}, upper}));
+    return Json(ctx.Step(
+        "s", [] { return std::string("hello"); }, StepConfig<std::string>{{}, {}, upper}));
   });
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
   EXPECT_EQ(h.AllUpdates()[1].payload, "HELLO");

@@ -50,7 +50,8 @@ class Harness {
   }
   std::vector<model::OperationUpdate> AllUpdates() const {
     std::vector<model::OperationUpdate> out;
-    for (const auto& r : client.requests()) out.insert(out.end(), r.updates.begin(), r.updates.end());
+    for (const auto& r : client.requests())
+      out.insert(out.end(), r.updates.begin(), r.updates.end());
     return out;
   }
 

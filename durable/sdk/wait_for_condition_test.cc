@@ -15,9 +15,7 @@ using testing::Harness;
 WaitForConditionConfig<int> UntilAtLeast(int target, int initial = 0) {
   WaitForConditionConfig<int> c;
   c.initial_state = initial;
-  c.wait_strategy = [target](const int& state, int) {
-    return WaitDecision{state < target, 2};
-  };
+  c.wait_strategy = [target](const int& state, int) { return WaitDecision{state < target, 2}; };
   return c;
 }
 
@@ -26,7 +24,11 @@ TEST(WaitForConditionTest, PollsWithRetryPayloadUntilTheConditionHolds) {
   int checks = 0;
   Handler handler = [&](DurableContext& ctx, const Json& event) {
     return Json(ctx.WaitForCondition<int>(
-        "poll", [&](const int& s, StepContext&) { ++checks; return s + 1; },
+        "poll",
+        [&](const int& s, StepContext&) {
+          ++checks;
+          return s + 1;
+        },
         UntilAtLeast(event.get<int>())));
   };
   auto out = h.RunToEnd(handler, "3");
@@ -82,8 +84,8 @@ TEST(WaitForConditionTest, StrategyGivingUpFailsTheExecution) {
     return {true, 1};
   };
   auto out = h.RunToEnd([&](DurableContext& ctx, const Json&) {
-    return Json(ctx.WaitForCondition<int>("poll", [](const int& s, StepContext&) { return s; },
-                                          c));
+    return Json(ctx.WaitForCondition<int>(
+        "poll", [](const int& s, StepContext&) { return s; }, c));
   });
   ASSERT_EQ(out.status, InvocationStatus::kFailed);
   EXPECT_EQ(out.error->error_message, "max attempts exceeded");

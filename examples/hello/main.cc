@@ -30,6 +30,4 @@ Json Hello(DurableContext& ctx, const Json& event) {
 
 }  // namespace
 
-int main() {
-  return durable::sdk::RunLambdaRuntime({{"hello", Hello}});
-}
+int main() { return durable::sdk::RunLambdaRuntime({{"hello", Hello}}); }
