@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 PORT ?= 9700
 DATA ?= durable.db
 
-.PHONY: all deps configure build run test unit clean format
+.PHONY: all deps configure build run test unit clean format conformance
 
 all: build
 
@@ -27,6 +27,10 @@ unit: build
 
 test: build
 	scripts/test.sh
+
+# The AWS conformance requirements against durable serve + the C++ handlers (conformance/run.sh).
+conformance: build
+	BUILD=$(BUILD) conformance/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
