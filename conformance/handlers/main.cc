@@ -27,7 +27,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bootstrap: no conformance handler named '%s'\n", name);
     return 2;
   }
-  durable::sdk::RunOptions options;
-  if (entry->plugins) options.plugins = entry->plugins();
+  durable::sdk::RuntimeOptions options;
+  options.handler_name = name;
+  // One plugin set per process: the probe plugins reset their state at each invocation start.
+  if (entry->plugins) options.run.plugins = entry->plugins();
   return durable::sdk::RunLambdaRuntime(entry->handler, options);
 }
