@@ -44,17 +44,14 @@ class LambdaApi {
       : engine_(engine), options_(options) {}
 
   void Register(http::Server& server) {
-    server.Route("POST", {kInvokeVersion, "functions"}, [this](auto& rq, auto& rs) {
-      Guard(rs, [&] { return Invoke(rq, rs); });
-    });
-    server.Route("", {kDurableVersion, "durable-executions"}, [this](auto& rq, auto& rs) {
-      Guard(rs, [&] { return Execution(rq, rs); });
-    });
+    server.Route("POST", {kInvokeVersion, "functions"},
+                 [this](auto& rq, auto& rs) { Guard(rs, [&] { return Invoke(rq, rs); }); });
+    server.Route("", {kDurableVersion, "durable-executions"},
+                 [this](auto& rq, auto& rs) { Guard(rs, [&] { return Execution(rq, rs); }); });
     server.Route("POST", {kDurableVersion, "durable-execution-callbacks"},
                  [this](auto& rq, auto& rs) { Guard(rs, [&] { return Callback(rq, rs); }); });
-    server.Route("GET", {kDurableVersion, "functions"}, [this](auto& rq, auto& rs) {
-      Guard(rs, [&] { return List(rq, rs); });
-    });
+    server.Route("GET", {kDurableVersion, "functions"},
+                 [this](auto& rq, auto& rs) { Guard(rs, [&] { return List(rq, rs); }); });
   }
 
  private:

@@ -12,9 +12,9 @@
 namespace durable::api {
 
 struct LambdaApiOptions {
-  size_t max_sync_payload_bytes = 6 * 1024 * 1024;   // RequestResponse Invoke body
-  size_t max_async_payload_bytes = 1024 * 1024;      // Event Invoke body
-  size_t max_callback_result_bytes = 1024 * 1024;    // SendDurableExecutionCallbackSuccess body
+  size_t max_sync_payload_bytes = 6 * 1024 * 1024;  // RequestResponse Invoke body
+  size_t max_async_payload_bytes = 1024 * 1024;     // Event Invoke body
+  size_t max_callback_result_bytes = 1024 * 1024;   // SendDurableExecutionCallbackSuccess body
   std::chrono::milliseconds max_sync_wait{15 * 60 * 1000};  // sync Invoke waits at most this long
 };
 

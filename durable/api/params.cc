@@ -100,7 +100,8 @@ Result<std::optional<TimestampMs>> TimeParam(const http::Request& r, const std::
   auto v = r.Query(name);
   if (!v) return std::optional<TimestampMs>();
   auto t = ParseRfc3339(*v);
-  if (!t) return InvalidArgument(name + " must be an ISO-8601 date-time, e.g. 2025-12-03T22:59:56Z.");
+  if (!t)
+    return InvalidArgument(name + " must be an ISO-8601 date-time, e.g. 2025-12-03T22:59:56Z.");
   return std::optional<TimestampMs>(*t);
 }
 

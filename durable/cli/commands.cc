@@ -27,8 +27,7 @@ std::optional<http::ClientResponse> Call(const ClientOptions& o, const std::stri
   }
   if (r->status >= 300) {
     std::cerr << "error: HTTP " << r->status << " "
-              << r->Header("X-Amzn-ErrorType").value_or("UnknownError") << ": " << r->body
-              << "\n";
+              << r->Header("X-Amzn-ErrorType").value_or("UnknownError") << ": " << r->body << "\n";
     return std::nullopt;
   }
   return std::move(*r);
@@ -94,9 +93,9 @@ int RunExecutionsHistory(const ClientOptions& o, const std::string& arn,
   std::vector<std::pair<std::string, std::string>> q = {{"IncludeExecutionData", "true"}};
   if (max_items) q.emplace_back("MaxItems", std::to_string(*max_items));
   if (reverse) q.emplace_back("ReverseOrder", "true");
-  auto r = Call(o, "GET",
-                std::string(kDurable) + "/durable-executions/" + PercentEncode(arn) + "/history" +
-                    Query(q));
+  auto r = Call(
+      o, "GET",
+      std::string(kDurable) + "/durable-executions/" + PercentEncode(arn) + "/history" + Query(q));
   return PrintOr(o, r, PrintHistoryTable);
 }
 
@@ -106,17 +105,17 @@ int RunExecutionsStop(const ClientOptions& o, const std::string& arn,
   model::ErrorObject e;
   e.error_type = std::move(error_type);
   e.error_message = std::move(error_message);
-  auto r = Call(o, "POST", std::string(kDurable) + "/durable-executions/" + PercentEncode(arn) +
-                               "/stop",
-                wire::SerializeErrorObject(e));
+  auto r =
+      Call(o, "POST", std::string(kDurable) + "/durable-executions/" + PercentEncode(arn) + "/stop",
+           wire::SerializeErrorObject(e));
   return PrintOr(o, r, nullptr);
 }
 
 int RunCallbackSucceed(const ClientOptions& o, const std::string& id, const std::string& payload) {
-  auto r = Call(o, "POST",
-                std::string(kDurable) + "/durable-execution-callbacks/" + PercentEncode(id) +
-                    "/succeed",
-                payload, {}, "application/octet-stream");
+  auto r =
+      Call(o, "POST",
+           std::string(kDurable) + "/durable-execution-callbacks/" + PercentEncode(id) + "/succeed",
+           payload, {}, "application/octet-stream");
   return PrintOr(o, r, nullptr);
 }
 
@@ -127,17 +126,17 @@ int RunCallbackFail(const ClientOptions& o, const std::string& id,
   e.error_type = std::move(error_type);
   e.error_message = std::move(error_message);
   e.error_data = std::move(error_data);
-  auto r = Call(o, "POST",
-                std::string(kDurable) + "/durable-execution-callbacks/" + PercentEncode(id) +
-                    "/fail",
-                wire::SerializeErrorObject(e));
+  auto r =
+      Call(o, "POST",
+           std::string(kDurable) + "/durable-execution-callbacks/" + PercentEncode(id) + "/fail",
+           wire::SerializeErrorObject(e));
   return PrintOr(o, r, nullptr);
 }
 
 int RunCallbackHeartbeat(const ClientOptions& o, const std::string& id) {
-  auto r = Call(o, "POST",
-                std::string(kDurable) + "/durable-execution-callbacks/" + PercentEncode(id) +
-                    "/heartbeat");
+  auto r = Call(
+      o, "POST",
+      std::string(kDurable) + "/durable-execution-callbacks/" + PercentEncode(id) + "/heartbeat");
   return PrintOr(o, r, nullptr);
 }
 

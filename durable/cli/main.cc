@@ -1,6 +1,5 @@
 // The `durable` command: `serve` runs the server; every other subcommand is an HTTP client of it.
 #include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -46,8 +45,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--db", serve.db_path, "SQLite database file");
   serve_cmd->add_flag("--memory", serve.in_memory, "Keep everything in memory (no file)");
   serve_cmd->add_option("--template", serve.template_path, "SAM template.yaml with functions");
-  serve_cmd->add_option("--sqlite-synchronous", serve.sqlite_synchronous,
-                        "SQLite synchronous mode (FULL is the durable default)")
+  serve_cmd
+      ->add_option("--sqlite-synchronous", serve.sqlite_synchronous,
+                   "SQLite synchronous mode (FULL is the durable default)")
       ->check(CLI::IsMember({"FULL", "NORMAL", "OFF"}));
   serve_cmd->add_option("--port-file", serve.port_file, "Write the bound port to this file");
   serve_cmd->add_flag("--verbose,-v", serve.verbose, "Echo function logs and debug lines");

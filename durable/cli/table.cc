@@ -27,8 +27,8 @@ std::string Describe(const model::Event& e) {
   if (e.result && e.result->payload) add("result", *e.result->payload);
   if (e.input && e.input->payload) add("input", *e.input->payload);
   if (e.error && e.error->payload) {
-    add("error", Or(e.error->payload->error_type, "") + ": " +
-                     Or(e.error->payload->error_message, ""));
+    add("error",
+        Or(e.error->payload->error_type, "") + ": " + Or(e.error->payload->error_message, ""));
   }
   if (e.duration) add("duration", std::to_string(*e.duration) + "s");
   if (e.callback_id) add("callbackId", *e.callback_id);
@@ -96,7 +96,8 @@ int PrintExecutionTable(const std::string& body) {
       {"RESULT", Or(ex->result)},
   };
   if (ex->error) {
-    rows.push_back({"ERROR", Or(ex->error->error_type, "") + ": " + Or(ex->error->error_message, "")});
+    rows.push_back(
+        {"ERROR", Or(ex->error->error_type, "") + ": " + Or(ex->error->error_message, "")});
   }
   PrintTable(rows);
   return 0;

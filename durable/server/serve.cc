@@ -10,6 +10,7 @@
 #include "durable/base/log.h"
 #include "durable/engine/engine.h"
 #include "durable/host/composite_invoker.h"
+#include "durable/host/hosting.h"
 #include "durable/host/in_process_invoker.h"
 #include "durable/host/process_invoker.h"
 #include "durable/host/template.h"
@@ -71,14 +72,13 @@ int RunServe(const ServeOptions& o) {
   host::CompositeInvoker invoker({&in_process, &processes});
 
   auto engine = engine::Engine::Create(store->get(), &invoker, SystemClock::Get(), {});
-  for (const auto& spec : tpl.functions) {
-    if (spec.command.empty() && spec.code_uri.empty() && in_process.HasHandler(spec.handler)) {
-      in_process.AddFunction(spec.name, spec.handler);
-    } else {
-      Status st = processes.AddFunction(spec);
-      if (!st.ok()) return Fail("function " + spec.name, st);
+  for (const auto& fn : host::HostTemplate(tpl, &in_process, &processes)) {
+    // A function that cannot run is reported, not fatal: the others still serve. An in-process
+    // function whose handler is registered later stays mapped.
+    if (!fn.status.ok()) {
+      std::cerr << "durable serve: function " << fn.name << ": " << fn.status.message() << "\n";
     }
-    engine->RegisterFunction(host::ToFunctionConfig(spec));
+    if (fn.status.ok() || fn.in_process) engine->RegisterFunction(fn.config);
   }
 
   http::ServerOptions so;
@@ -87,9 +87,8 @@ int RunServe(const ServeOptions& o) {
   http::Server server(so);
   api::RegisterLambdaRoutes(server, *engine, {});
   processes.RegisterRoutes(server);
-  server.Route("GET", {"durable", "v1", "health"}, [](const http::Request&, http::Response& r) {
-    r.body = R"({"status":"ok"})";
-  });
+  server.Route("GET", {"durable", "v1", "health"},
+               [](const http::Request&, http::Response& r) { r.body = R"({"status":"ok"})"; });
   auto port = server.Start();
   if (!port.ok()) return Fail("cannot listen on " + o.host, port.status());
   processes.SetApiPort(*port);

@@ -3,9 +3,9 @@
 // answer must be an AWS-shaped error (X-Amzn-ErrorType + JSON message), the server must stay up,
 // and the stored state must stay consistent.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "durable/api/lambda_routes.h"
@@ -99,11 +99,13 @@ class BadInputTest : public ::testing::Test {
 TEST_F(BadInputTest, MalformedAndMistypedCheckpointBodiesAreRejected) {
   auto inv = StartAndTakeInvocation("malformed");
   const std::string arn = inv.request.input.durable_execution_arn;
-  for (std::string body : {"{", "[]", "null", "42", R"({"CheckpointToken": 5})",
-                           R"({"CheckpointToken": "t", "Updates": "x"})",
-                           R"({"CheckpointToken": "t", "Updates": [{"Id": 1}]})",
-                           R"({"CheckpointToken": "t", "Updates": [{"Id": "a", "Type": "STEP"}]})",
-                           R"({"CheckpointToken": "t", "Updates": [{"Id": "a", "Type": "NOPE", "Action": "START"}]})"}) {
+  for (
+      std::string body :
+      {"{", "[]", "null", "42", R"({"CheckpointToken": 5})",
+       R"({"CheckpointToken": "t", "Updates": "x"})",
+       R"({"CheckpointToken": "t", "Updates": [{"Id": 1}]})",
+       R"({"CheckpointToken": "t", "Updates": [{"Id": "a", "Type": "STEP"}]})",
+       R"({"CheckpointToken": "t", "Updates": [{"Id": "a", "Type": "NOPE", "Action": "START"}]})"}) {
     auto r = Send("POST", CheckpointPath(arn), body);
     ExpectAwsError(r, 400, "InvalidParameterValueException");
   }
@@ -120,8 +122,8 @@ TEST_F(BadInputTest, UnknownArnsAndCallbackIdsGetAwsErrors) {
                  "ResourceNotFoundException");
   ExpectAwsError(Send("POST", "/2025-12-01/durable-executions/" + enc + "/stop"), 404,
                  "ResourceNotFoundException");
-  ExpectAwsError(Checkpoint(arn, "dG9rZW4=", json::array()), 400,
-                 "InvalidParameterValueException", "Invalid Checkpoint Token");
+  ExpectAwsError(Checkpoint(arn, "dG9rZW4=", json::array()), 400, "InvalidParameterValueException",
+                 "Invalid Checkpoint Token");
   ExpectAwsError(Send("GET", "/2025-12-01/durable-executions/" + enc + "/state?CheckpointToken=x"),
                  400, "InvalidParameterValueException", "Invalid Checkpoint Token");
   for (std::string id : {"bm9wZQ==", "%%%", "a"}) {
@@ -141,15 +143,15 @@ TEST_F(BadInputTest, StaleAndForeignTokensAreRejected) {
   auto inv = StartAndTakeInvocation("stale");
   const std::string arn = inv.request.input.durable_execution_arn;
   const std::string first = inv.request.input.checkpoint_token;
-  json start = json::array({{{"Id", "s1"}, {"Type", "STEP"}, {"SubType", "Step"},
-                             {"Action", "START"}}});
+  json start =
+      json::array({{{"Id", "s1"}, {"Type", "STEP"}, {"SubType", "Step"}, {"Action", "START"}}});
   auto ok = Checkpoint(arn, first, start);
   ASSERT_EQ(ok.status, 200) << ok.body;
   // The first token is consumed: using it again (with another body) is a token error.
   ExpectAwsError(Checkpoint(arn, first, json::array()), 400, "InvalidParameterValueException",
                  "Invalid Checkpoint Token");
-  ExpectAwsError(Checkpoint(arn, "Zm9yZ2Vk", json::array()), 400,
-                 "InvalidParameterValueException", "Invalid Checkpoint Token");
+  ExpectAwsError(Checkpoint(arn, "Zm9yZ2Vk", json::array()), 400, "InvalidParameterValueException",
+                 "Invalid Checkpoint Token");
   inv.done(testing::ScriptedInvoker::Output(model::InvocationStatus::kSucceeded, "1"));
 }
 
@@ -157,22 +159,27 @@ TEST_F(BadInputTest, IllegalTransitionsAreRejectedWithoutChangingState) {
   auto inv = StartAndTakeInvocation("illegal");
   const std::string arn = inv.request.input.durable_execution_arn;
   std::string token = inv.request.input.checkpoint_token;
-  auto r = Checkpoint(arn, token,
-                      json::array({{{"Id", "w1"}, {"Type", "WAIT"}, {"Action", "START"},
-                                    {"WaitOptions", {{"WaitSeconds", 60}}}},
-                                   {{"Id", "s1"}, {"Type", "STEP"}, {"Action", "START"}},
-                                   {{"Id", "s1"}, {"Type", "STEP"}, {"Action", "SUCCEED"},
-                                    {"Payload", "1"}}}));
+  auto r = Checkpoint(
+      arn, token,
+      json::array({{{"Id", "w1"},
+                    {"Type", "WAIT"},
+                    {"Action", "START"},
+                    {"WaitOptions", {{"WaitSeconds", 60}}}},
+                   {{"Id", "s1"}, {"Type", "STEP"}, {"Action", "START"}},
+                   {{"Id", "s1"}, {"Type", "STEP"}, {"Action", "SUCCEED"}, {"Payload", "1"}}}));
   ASSERT_EQ(r.status, 200) << r.body;
   token = json::parse(r.body)["CheckpointToken"];
-  auto history_before = Send("GET", "/2025-12-01/durable-executions/" + PercentEncode(arn) + "/history").body;
+  auto history_before =
+      Send("GET", "/2025-12-01/durable-executions/" + PercentEncode(arn) + "/history").body;
 
   struct Case {
     json updates;
     std::string message;
   };
   std::vector<Case> cases = {
-      {json::array({{{"Id", "w1"}, {"Type", "WAIT"}, {"Action", "START"},
+      {json::array({{{"Id", "w1"},
+                     {"Type", "WAIT"},
+                     {"Action", "START"},
                      {"WaitOptions", {{"WaitSeconds", 5}}}}}),
        "Cannot start a WAIT that already exists."},
       {json::array({{{"Id", "s1"}, {"Type", "STEP"}, {"Action", "SUCCEED"}, {"Payload", "2"}}}),
@@ -208,10 +215,12 @@ TEST_F(BadInputTest, OversizePayloadsAreRefused) {
   auto inv = StartAndTakeInvocation("oversize");
   const std::string arn = inv.request.input.durable_execution_arn;
   std::string payload(model::kMaxPayloadChars + 1, 'y');
-  ExpectAwsError(Checkpoint(arn, inv.request.input.checkpoint_token,
-                            json::array({{{"Id", "s"}, {"Type", "STEP"}, {"Action", "SUCCEED"},
-                                          {"Payload", payload}}})),
-                 400, "InvalidParameterValueException");
+  ExpectAwsError(
+      Checkpoint(
+          arn, inv.request.input.checkpoint_token,
+          json::array(
+              {{{"Id", "s"}, {"Type", "STEP"}, {"Action", "SUCCEED"}, {"Payload", payload}}})),
+      400, "InvalidParameterValueException");
   std::string huge(17 * 1024 * 1024, 'z');
   auto r = Send("POST", CheckpointPath(arn), huge);
   EXPECT_EQ(r.status, 413);
@@ -245,18 +254,28 @@ class Mutator {
   }
 
  private:
-  size_t Pick(size_t n) { return n == 0 ? 0 : std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
+  size_t Pick(size_t n) {
+    return n == 0 ? 0 : std::uniform_int_distribution<size_t>(0, n - 1)(rng_);
+  }
 
   json RandomValue() {
     switch (Pick(8)) {
-      case 0: return nullptr;
-      case 1: return static_cast<int64_t>(rng_());
-      case 2: return -1;
-      case 3: return "\xc3\x28 invalid utf8?";
-      case 4: return json::array({1, "two"});
-      case 5: return json::object({{"Id", 7}});
-      case 6: return std::string(300, 'n');
-      default: return 1e308;
+      case 0:
+        return nullptr;
+      case 1:
+        return static_cast<int64_t>(rng_());
+      case 2:
+        return -1;
+      case 3:
+        return "\xc3\x28 invalid utf8?";
+      case 4:
+        return json::array({1, "two"});
+      case 5:
+        return json::object({{"Id", 7}});
+      case 6:
+        return std::string(300, 'n');
+      default:
+        return 1e308;
     }
   }
 
@@ -288,11 +307,18 @@ TEST_F(BadInputTest, ThousandMutatedRequestsGetAwsAnswersAndStateStaysConsistent
   const std::string token = inv.request.input.checkpoint_token;
   json valid_checkpoint = {
       {"CheckpointToken", token},
-      {"Updates", json::array({{{"Id", "a"}, {"Type", "STEP"}, {"SubType", "Step"},
-                                {"Action", "START"}, {"Name", "n"}},
-                               {{"Id", "b"}, {"Type", "WAIT"}, {"Action", "START"},
+      {"Updates", json::array({{{"Id", "a"},
+                                {"Type", "STEP"},
+                                {"SubType", "Step"},
+                                {"Action", "START"},
+                                {"Name", "n"}},
+                               {{"Id", "b"},
+                                {"Type", "WAIT"},
+                                {"Action", "START"},
                                 {"WaitOptions", {{"WaitSeconds", 30}}}},
-                               {{"Id", "c"}, {"Type", "CALLBACK"}, {"Action", "START"},
+                               {{"Id", "c"},
+                                {"Type", "CALLBACK"},
+                                {"Action", "START"},
                                 {"CallbackOptions", {{"TimeoutSeconds", 30}}}}})}};
   json valid_error = {{"ErrorType", "E"}, {"ErrorMessage", "m"}};
   struct Target {
@@ -303,7 +329,9 @@ TEST_F(BadInputTest, ThousandMutatedRequestsGetAwsAnswersAndStateStaysConsistent
       {"POST", CheckpointPath(arn), valid_checkpoint.dump()},
       {"POST", "/2025-12-01/durable-executions/" + enc + "/stop", valid_error.dump()},
       {"POST", "/2025-12-01/durable-execution-callbacks/Y2I%3D/fail", valid_error.dump()},
-      {"POST", "/2015-03-31/functions/Fn/invocations", R"({"order":{"id":42,"items":[1,2]}})",
+      {"POST",
+       "/2015-03-31/functions/Fn/invocations",
+       R"({"order":{"id":42,"items":[1,2]}})",
        {{"X-Amz-Invocation-Type", "Event"}}},
   };
   Mutator mutator(20261126);
