@@ -37,6 +37,7 @@ cleanup() {
   mkdir -p "$REPORT_DIR"
   [[ -f $TMP/server.log ]] && cp "$TMP/server.log" "$REPORT_DIR/server.log"
   rm -rf "$TMP"
+  rm -f /tmp/durable-conformance-*.count
 }
 trap cleanup EXIT INT TERM
 
