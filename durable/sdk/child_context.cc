@@ -59,7 +59,7 @@ std::string DurableContext::RunChildOp(const OpRef& op, const RawChildOptions& o
     inv_->checkpointer().Send(std::move(u));
     info.status = model::OperationStatus::kFailed;
     info.error = error;
-    inv_->NotifyPlugins([&](Plugin& p) { p.OnOperationEnd(info); });
+    NotifyOperationEnd(info);
     ThrowDurableError(options.error_kind, error);
   }
   inv_->NotifyPlugins([&](Plugin& p) { p.OnUserFunctionEnd(info); });
@@ -74,7 +74,7 @@ std::string DurableContext::RunChildOp(const OpRef& op, const RawChildOptions& o
   inv_->checkpointer().Send(std::move(u));
   info.status = model::OperationStatus::kSucceeded;
   info.result = payload;
-  inv_->NotifyPlugins([&](Plugin& p) { p.OnOperationEnd(info); });
+  NotifyOperationEnd(info);
   return payload;
 }
 

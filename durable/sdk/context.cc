@@ -82,4 +82,15 @@ OperationInfo DurableContext::InfoOf(const OpRef& op, bool is_replay) {
   return info;
 }
 
+void DurableContext::NotifyOperationEnd(OperationInfo info) {
+  if (!inv_->has_plugins()) return;
+  if (auto op = inv_->checkpointer().Get(info.id)) {
+    info.start_timestamp = op->start_timestamp;
+    info.end_timestamp = op->end_timestamp;
+    if (op->step_details) info.attempt = op->step_details->attempt;
+    if (!info.status) info.status = op->status;
+  }
+  inv_->NotifyPlugins([&](Plugin& p) { p.OnOperationEnd(info); });
+}
+
 }  // namespace durable::sdk

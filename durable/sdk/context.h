@@ -356,6 +356,8 @@ class DurableContext {
   std::optional<model::Operation> Lookup(const OpRef& op);
   model::OperationUpdate Update(const OpRef& op, model::OperationAction action) const;
   static OperationInfo InfoOf(const OpRef& op, bool is_replay);
+  // Notifies plugins that `info`'s operation ended, with timestamps/attempt from the state.
+  void NotifyOperationEnd(OperationInfo info);
   internal::Invocation& invocation() { return *inv_; }
   std::shared_ptr<internal::Invocation> shared_invocation() const { return inv_; }
   const std::string& raw_prefix() const { return prefix_; }

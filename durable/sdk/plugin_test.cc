@@ -26,7 +26,9 @@ class RecordingPlugin : public Plugin {
     Add("op-start " + o.sub_type + " replay=" + std::to_string(o.is_replay));
   }
   void OnOperationEnd(const OperationInfo& o) override {
-    Add("op-end " + o.sub_type + " " + std::string(model::ToString(*o.status)));
+    Add("op-end " + o.sub_type + " " + std::string(model::ToString(*o.status)) +
+        (o.end_timestamp ? " ended" : "") +
+        (o.attempt ? " attempt=" + std::to_string(*o.attempt) : ""));
   }
   void OnAttemptStart(const AttemptInfo& a) override {
     Add("attempt-start " + std::to_string(a.attempt));
@@ -65,7 +67,7 @@ TEST(PluginTest, HooksFireAroundInvocationsOperationsAndAttempts) {
                                        "op-start Step replay=0",
                                        "attempt-start 1",
                                        "attempt-end 1 ok=1",
-                                       "op-end Step SUCCEEDED",
+                                       "op-end Step SUCCEEDED ended attempt=1",
                                        "op-start Wait replay=0",
                                        "invocation-end terminal=0",
                                        "invocation-start first=0 updated=1",

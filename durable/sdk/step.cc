@@ -64,7 +64,7 @@ std::string DurableContext::StepRaw(const std::string& name,
     cp.Send(std::move(u));
     info.status = OperationStatus::kFailed;
     info.error = error;
-    inv_->NotifyPlugins([&](Plugin& p) { p.OnOperationEnd(info); });
+    NotifyOperationEnd(info);
     ThrowDurableError(ErrorKind::kStep, error);
   };
 
@@ -103,7 +103,7 @@ std::string DurableContext::StepRaw(const std::string& name,
   cp.Send(std::move(u));
   info.status = OperationStatus::kSucceeded;
   info.result = payload;
-  inv_->NotifyPlugins([&](Plugin& p) { p.OnOperationEnd(info); });
+  NotifyOperationEnd(info);
   return payload;
 }
 
