@@ -48,6 +48,26 @@ TEST(ChainedInvokeTest, ChildSuccessCompletesTheParentOperation) {
   EXPECT_EQ(ex.parent_operation_id, "i1");
 }
 
+TEST(ChainedInvokeTest, ChildFinishingBeforeTheCallerSuspendsIsRecordedAfterInvocationCompleted) {
+  Harness h;
+  std::string parent = h.Start();
+  Session p1 = h.Next();
+  p1.Checkpoint({InvokeStart("i1", "child", "1")});
+  h.Next().ReturnSucceeded("\"hello\"");  // the child is done while the caller still runs
+  EXPECT_EQ(h.PendingInvocations(), 0u);
+  p1.ReturnPending();
+  Session p2 = h.Next();
+  EXPECT_THAT(*p2.input().updated_operation_ids, ElementsAre("i1"));
+  p2.ReturnSucceeded("\"hello\"");
+  EXPECT_THAT(h.History(parent),
+              ElementsAre("1 ExecutionStarted input={} timeout=86400",
+                          "2 ChainedInvokeStarted id=i1 sub=ChainedInvoke input=1 fn=child "
+                          "version=$LATEST child",
+                          "3 InvocationCompleted",
+                          "4 ChainedInvokeSucceeded id=i1 sub=ChainedInvoke result=\"hello\"",
+                          "5 InvocationCompleted", "6 ExecutionSucceeded result=\"hello\""));
+}
+
 TEST(ChainedInvokeTest, ChildFailureFailsTheParentOperation) {
   Harness h;
   std::string parent = h.Start();

@@ -170,7 +170,11 @@ void EngineImpl::RunEffects(Effects fx) {
 void EngineImpl::NotifyParent(const model::DurableExecution& child) {
   if (!child.parent_arn || !child.parent_operation_id) return;
   std::string op_id = *child.parent_operation_id;
-  Status st = Mutate(*child.parent_arn, [&](Live&, ExecutionState& s, Transition& t) {
+  Status st = Mutate(*child.parent_arn, [&](Live& live, ExecutionState& s, Transition& t) {
+    if (live.inflight) {
+      live.closed_children.push_back(child);
+      return Status::Ok();
+    }
     auto* op = s.Find(op_id);
     if (op && op->operation.type == model::OperationType::kChainedInvoke &&
         op->meta.invoke_child_arn == child.arn) {

@@ -39,6 +39,10 @@ struct Live {
   ExecutionState state;
   std::optional<Inflight> inflight;
   std::vector<std::string> updated_since_invocation;  // UpdatedOperationIds of the next one
+  // Chained children that closed while this execution had an invocation in flight: applied right
+  // after that invocation's InvocationCompleted, as on AWS, where a child never finishes before
+  // its caller suspends (conformance invoke/5-16). A restart re-derives them (Recover).
+  std::vector<model::DurableExecution> closed_children;
   bool purged = false;
 };
 
@@ -112,6 +116,8 @@ class EngineImpl final : public Engine {
   void OnInvocationDone(const std::string& arn, const std::string& invocation_id,
                         InvocationResult result);
   void OnInvokeTimer(const std::string& arn);
+  // Completes chained invokes whose child closed during the invocation that just ended.
+  void ApplyClosedChildren(Live& live, ExecutionState& scratch, TimestampMs now, Transition& t);
   // The function error of an invocation, or of an invalid output (protocol.md §3.2).
   // `unseen_changes`: the invocation ended before it saw a change (PENDING is then legitimate).
   std::optional<model::ErrorObject> CheckOutput(const ExecutionState& s, const InvocationResult& r,

@@ -31,7 +31,8 @@ TEST(TimerThreadTest, ArmingAWaitWakesTheLoopWhichFiresItOnTime) {
   ASSERT_TRUE(engine->Checkpoint(arn, cp).ok());
   auto t0 = std::chrono::steady_clock::now();
   first.done({model::InvocationOutput{model::InvocationStatus::kPending, {}, {}}, std::nullopt});
-  while (invoker.Pending() == 0 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5)) {
+  while (invoker.Pending() == 0 &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_EQ(invoker.Pending(), 1u);
@@ -39,8 +40,8 @@ TEST(TimerThreadTest, ArmingAWaitWakesTheLoopWhichFiresItOnTime) {
   FakeInvoker::Call second = invoker.Pop();
   EXPECT_EQ(second.request.input.updated_operation_ids->size(), 1u);
   std::thread finisher([&] {
-    second.done({model::InvocationOutput{model::InvocationStatus::kSucceeded, "1", {}},
-                 std::nullopt});
+    second.done(
+        {model::InvocationOutput{model::InvocationStatus::kSucceeded, "1", {}}, std::nullopt});
   });
   auto closed = engine->AwaitClosed(arn, std::chrono::seconds(5));
   finisher.join();

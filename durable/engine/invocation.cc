@@ -61,6 +61,19 @@ void EngineImpl::ScheduleInvocation(Live& live, ExecutionState& scratch, Transit
   fx.pending_inflight = std::move(inf);
 }
 
+void EngineImpl::ApplyClosedChildren(Live& live, ExecutionState& scratch, TimestampMs now,
+                                     Transition& t) {
+  std::vector<model::DurableExecution> children = std::move(live.closed_children);
+  live.closed_children.clear();
+  for (const auto& child : children) {
+    auto* op = child.parent_operation_id ? scratch.Find(*child.parent_operation_id) : nullptr;
+    if (op && op->operation.type == model::OperationType::kChainedInvoke &&
+        op->meta.invoke_child_arn == child.arn) {
+      CompleteChainedInvoke(scratch, *op, child, now, t);
+    }
+  }
+}
+
 model::StateResponse EngineImpl::Page(Inflight& inf, int64_t snapshot, size_t from,
                                       size_t max_items) const {
   model::StateResponse out;
@@ -142,6 +155,7 @@ void EngineImpl::OnInvocationDone(const std::string& arn, const std::string& inv
       if (failures >= options_.limits.max_invocation_failures) {
         CloseExecution(scratch, model::ExecutionStatus::kFailed, std::nullopt, error, now, t);
       } else {
+        ApplyClosedChildren(*live, scratch, now, t);
         ScheduleInvocation(*live, scratch, t, RetryDelayMs(failures), fx);
       }
     } else {
@@ -153,6 +167,7 @@ void EngineImpl::OnInvocationDone(const std::string& arn, const std::string& inv
         model::ErrorObject e = out->error ? *out->error : MakeError("ExecutionFailed", "Failed");
         CloseExecution(scratch, model::ExecutionStatus::kFailed, std::nullopt, e, now, t);
       } else {
+        ApplyClosedChildren(*live, scratch, now, t);
         FireDueOperations(scratch, now, t);
         if (!inf.undelivered.empty() || t.request_invocation || HasReadyStep(scratch)) {
           ScheduleInvocation(*live, scratch, t, 0, fx);
