@@ -35,6 +35,11 @@ std::string DurableContext::AwaitCallbackRaw(const RawCallback& callback) {
   auto stored = inv_->checkpointer().Get(callback.operation_id);
   if (!stored) internal::ThrowSuspend();
   const auto& details = stored->callback_details;
+  if (model::IsTerminal(stored->status) && inv_->WasUpdated(callback.operation_id)) {
+    OperationInfo info = inv_->InfoOf(*stored);
+    info.is_replay = true;
+    NotifyOperationEnd(info);
+  }
   switch (stored->status) {
     case model::OperationStatus::kSucceeded:
       return details ? details->result.value_or("") : "";

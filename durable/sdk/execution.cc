@@ -136,6 +136,7 @@ Result<InvocationOutput> RunDurableInvocation(const Handler& handler,
       self->NotifyPlugins([&](Plugin& p) { p.OnOperationChange(change); });
     });
   }
+  inv->SetUpdatedOperationIds(info.updated_operation_ids);
   inv->NotifyPlugins([&](Plugin& p) { p.OnInvocationStart(info); });
 
   DurableContext root(inv, "", std::nullopt, false);

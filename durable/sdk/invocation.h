@@ -48,6 +48,11 @@ class Invocation {
     }
   }
   bool has_plugins() const { return !plugins_.empty(); }
+  // UpdatedOperationIds of the envelope: operations the engine changed since the last invocation.
+  void SetUpdatedOperationIds(const std::vector<std::string>& ids) {
+    updated_ids_ = std::set<std::string>(ids.begin(), ids.end());
+  }
+  bool WasUpdated(const std::string& id) const { return updated_ids_.count(id) > 0; }
   OperationInfo InfoOf(const model::Operation& op) const;
 
  private:
@@ -56,6 +61,7 @@ class Invocation {
   const Clock* clock_;
   std::vector<std::shared_ptr<Plugin>> plugins_;
   std::shared_ptr<std::atomic<bool>> replaying_;
+  std::set<std::string> updated_ids_;  // set before the handler runs, then read-only
   std::mutex visit_mu_;
   std::set<std::string> unvisited_;                   // completed ops not reached yet
   std::multimap<std::string, std::string> children_;  // parent id -> child id

@@ -25,6 +25,7 @@ std::string DurableContext::InvokeRaw(const std::string& name, const std::string
     if (info.is_replay) inv_->NotifyPlugins([&](Plugin& p) { p.OnOperationStart(info); });
     internal::ThrowSuspend();
   }
+  if (info.is_replay && inv_->WasUpdated(op.id)) NotifyOperationEnd(info);
   const auto& details = stored->chained_invoke_details;
   if (stored->status == model::OperationStatus::kSucceeded) {
     return details ? details->result.value_or("") : "";

@@ -71,6 +71,7 @@ TEST(PluginTest, HooksFireAroundInvocationsOperationsAndAttempts) {
                                        "op-start Wait replay=0",
                                        "invocation-end terminal=0",
                                        "invocation-start first=0 updated=1",
+                                       "op-end Wait SUCCEEDED ended",
                                        "invocation-end terminal=1"};
   EXPECT_EQ(plugin->events, expected);
 }

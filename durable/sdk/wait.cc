@@ -14,7 +14,11 @@ void DurableContext::WaitRaw(const std::string& name, int64_t seconds) {
   auto stored = Lookup(op);
   OperationInfo info = InfoOf(op, stored.has_value());
   if (stored) {
-    if (model::IsTerminal(stored->status)) return;  // SUCCEEDED (or CANCELLED)
+    if (model::IsTerminal(stored->status)) {  // SUCCEEDED (or CANCELLED)
+      // Completed by the engine since the last invocation: its end is news to plugins.
+      if (inv_->WasUpdated(op.id)) NotifyOperationEnd(info);
+      return;
+    }
     info.status = stored->status;
     info.is_pending = true;
     inv_->NotifyPlugins([&](Plugin& p) { p.OnOperationStart(info); });
