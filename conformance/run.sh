@@ -43,8 +43,9 @@ trap cleanup EXIT INT TERM
 
 # The template points CodeUri at ../build/conformance; serve a copy that points at $BUILD.
 TEMPLATE=conformance/template.yaml
-if [[ $BUILD != build ]]; then
-  sed "s#CodeUri: \.\./build/conformance#CodeUri: $ROOT/$BUILD/conformance#" \
+BUILD_ABS=$(cd "$BUILD" && pwd)
+if [[ $BUILD_ABS != "$ROOT/build" ]]; then
+  sed "s#CodeUri: \.\./build/conformance#CodeUri: $BUILD_ABS/conformance#" \
     "$TEMPLATE" >"$TMP/template.yaml"
   SERVE_TEMPLATE=$TMP/template.yaml
 else
