@@ -1,7 +1,8 @@
 // hello-durable: a complete durable function built with the C++ SDK. It greets the caller in a
 // step, waits 5 seconds without holding the process, then creates a callback, logs its id and
 // suspends until someone completes it (e.g. `durable callbacks succeed <id> '"yes"'`).
-// Run it under the Lambda Runtime API (AWS_LAMBDA_RUNTIME_API, AWS_ENDPOINT_URL_LAMBDA).
+// Run it under the Lambda Runtime API: `durable serve --template examples/hello/template.yaml`
+// (or as the `bootstrap` of a Lambda custom runtime).
 #include <chrono>
 #include <string>
 
