@@ -7,12 +7,13 @@ Usage: cli_test.py DURABLE_BIN
 """
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+
+from serverproc import ServerProcess
 
 DURABLE = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/durable")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -23,23 +24,12 @@ class CliTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="durable-cli-")
-        port_file = os.path.join(cls.tmp.name, "port")
-        cls.server = subprocess.Popen(
-            [DURABLE, "serve", "--port", "0", "--port-file", port_file,
-             "--db", os.path.join(cls.tmp.name, "cli.db"), "--template", TEMPLATE],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 20
-        while not (os.path.exists(port_file) and os.path.getsize(port_file) > 0):
-            if time.time() > deadline or cls.server.poll() is not None:
-                raise RuntimeError("durable serve did not start")
-            time.sleep(0.02)
-        with open(port_file) as f:
-            cls.endpoint = "http://127.0.0.1:" + f.read().strip()
+        cls.server = ServerProcess(DURABLE, cls.tmp.name, TEMPLATE, "cli.db").start()
+        cls.endpoint = cls.server.endpoint
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.send_signal(signal.SIGTERM)
-        cls.server.wait(15)
+        cls.server.stop()
         cls.tmp.cleanup()
 
     def durable(self, *args, expect=0):

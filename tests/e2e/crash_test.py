@@ -11,8 +11,6 @@ Usage: crash_test.py DURABLE_BIN CRASH_WORKFLOW_BIN   (CTest passes both)
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,51 +19,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from serverproc import ServerProcess
+
 DURABLE = sys.argv[1] if len(sys.argv) > 1 else "build/durable"
 WORKFLOW = sys.argv[2] if len(sys.argv) > 2 else "build/tests/crash_workflow"
 EXECUTIONS = int(os.environ.get("CRASH_EXECUTIONS", "200"))
 KILLS = int(os.environ.get("CRASH_KILLS", "5"))
 EXPECTED_SUM = {0: 210, 1: 21, 2: 101}
-
-
-class Server:
-    def __init__(self, workdir):
-        self.workdir = workdir
-        self.proc = None
-        self.endpoint = None
-
-    def start(self):
-        port_file = os.path.join(self.workdir, "port")
-        if os.path.exists(port_file):
-            os.remove(port_file)
-        with open(os.path.join(self.workdir, "server.log"), "ab") as log:
-            self.proc = subprocess.Popen(
-                [DURABLE, "serve", "--port", "0", "--port-file", port_file,
-                 "--db", os.path.join(self.workdir, "crash.db"),
-                 "--template", os.path.join(self.workdir, "template.yaml")],
-                stdout=log, stderr=log, start_new_session=True)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            port = read_text(port_file)
-            if port:
-                self.endpoint = "http://127.0.0.1:" + port
-                return
-            if self.proc.poll() is not None:
-                raise RuntimeError("durable serve exited with %s" % self.proc.returncode)
-            time.sleep(0.02)
-        raise RuntimeError("durable serve did not start")
-
-    def kill(self):
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def call(server, method, path, body=None, headers=None, timeout=10):
@@ -81,13 +41,6 @@ def call(server, method, path, body=None, headers=None, timeout=10):
         return None
 
 
-def read_text(path):
-    if not os.path.exists(path):
-        return ""
-    with open(path) as f:
-        return f.read().strip()
-
-
 def enc(s):
     return urllib.parse.quote(s, safe="")
 
@@ -100,8 +53,8 @@ class CrashTest(unittest.TestCase):
         with open(os.path.join(self.dir, "template.yaml"), "w") as f:
             f.write(TEMPLATE.format(command=json.dumps(os.path.abspath(WORKFLOW)),
                                     log=json.dumps(self.crash_log)))
-        self.server = Server(self.dir)
-        self.server.start()
+        self.server = ServerProcess(DURABLE, self.dir, os.path.join(self.dir, "template.yaml"),
+                                    "crash.db").start()
         self.arns = {}            # name -> arn
         self.callback_sends = {}  # callback id -> number of successful sends
         self.rng = random.Random(2026)

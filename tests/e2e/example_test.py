@@ -7,12 +7,13 @@ Usage: example_test.py DURABLE_BIN HELLO_BOOTSTRAP
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+
+from serverproc import ServerProcess
 
 DURABLE = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/durable")
 BOOTSTRAP = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/examples/hello/bootstrap")
@@ -28,21 +29,11 @@ class HelloExampleTest(unittest.TestCase):
         template = os.path.join(self.tmp.name, "template.yaml")
         with open(template, "w") as f:
             f.write(text)
-        port_file = os.path.join(self.tmp.name, "port")
-        self.server = subprocess.Popen(
-            [DURABLE, "serve", "--port", "0", "--port-file", port_file,
-             "--db", os.path.join(self.tmp.name, "hello.db"), "--template", template],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 20
-        while not (os.path.exists(port_file) and os.path.getsize(port_file) > 0):
-            self.assertLess(time.time(), deadline, "durable serve did not start")
-            time.sleep(0.02)
-        with open(port_file) as f:
-            self.endpoint = "http://127.0.0.1:" + f.read().strip()
+        self.server = ServerProcess(DURABLE, self.tmp.name, template, "hello.db").start()
+        self.endpoint = self.server.endpoint
 
     def tearDown(self):
-        self.server.send_signal(signal.SIGTERM)
-        self.server.wait(15)
+        self.server.stop()
         self.tmp.cleanup()
 
     def durable(self, *args):
