@@ -1,5 +1,7 @@
 #include "durable/host/launch.h"
 
+#include "durable/host/node/node_bootstrap.h"
+
 namespace durable::host {
 
 Result<LaunchPlan> ResolveLaunch(const FunctionSpec& spec, const std::string& template_dir) {
@@ -25,9 +27,13 @@ Result<LaunchPlan> ResolveLaunch(const FunctionSpec& spec, const std::string& te
     return plan;
   }
   if (rt == "nodejs20.x" || rt == "nodejs22.x") {
-    return FailedPrecondition("function " + spec.name + ": runtime " + rt +
-                              " is not implemented yet (the Node.js bootstrap is missing); use "
-                              "Metadata.Command to start it explicitly");
+    Result<std::string> bootstrap = NodeBootstrapPath();
+    if (!bootstrap.ok()) {
+      return FailedPrecondition("function " + spec.name + ": " + bootstrap.status().message());
+    }
+    plan.kind = LaunchPlan::Kind::kProcess;
+    plan.argv = {"node", *bootstrap};
+    return plan;
   }
   return InvalidArgument("function " + spec.name + ": unsupported runtime '" + rt +
                          "' (use provided.al2023 with a bootstrap, or Metadata.Command)");

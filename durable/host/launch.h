@@ -1,5 +1,6 @@
 // How a FunctionSpec runs: in this process (a registered C++ handler) or as a function process
-// speaking the Lambda Runtime API. Pure; thread-safe.
+// speaking the Lambda Runtime API. Pure except that the first Node.js function writes the
+// embedded bootstrap to a temp file; thread-safe.
 #pragma once
 
 #include <string>
@@ -22,7 +23,8 @@ struct LaunchPlan {
 //   1. Metadata.Command                      -> that command
 //   2. no CodeUri                            -> in-process handler named by Handler
 //   3. Runtime provided / provided.al2(023)  -> <CodeUri>/bootstrap (Handler passed in _HANDLER)
-//   4. Runtime nodejs20.x / nodejs22.x       -> FailedPrecondition "not implemented yet"
+//   4. Runtime nodejs20.x / nodejs22.x       -> `node <bootstrap.mjs>` (node from PATH; Handler
+//                                               file.export in _HANDLER, cwd = CodeUri)
 //   5. anything else                         -> InvalidArgument naming the runtime
 Result<LaunchPlan> ResolveLaunch(const FunctionSpec& spec, const std::string& template_dir);
 

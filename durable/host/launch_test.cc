@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
+#include "durable/host/node/node_bootstrap.h"
+
 namespace durable::host {
 namespace {
 
@@ -44,17 +49,32 @@ TEST(LaunchTest, ProvidedRuntimesRunTheBootstrap) {
   }
 }
 
-TEST(LaunchTest, NodeRuntimesAreNotImplementedYetAndOthersUnsupported) {
+TEST(LaunchTest, NodeRuntimesRunTheEmbeddedBootstrapWithNode) {
+  for (const char* rt : {"nodejs20.x", "nodejs22.x"}) {
+    FunctionSpec s = Spec();
+    s.runtime = rt;
+    s.handler = "index.handler";
+    s.code_uri = "/code/js";
+    auto plan = ResolveLaunch(s, "/tpl");
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    EXPECT_EQ(plan->kind, LaunchPlan::Kind::kProcess);
+    ASSERT_EQ(plan->argv.size(), 2u);
+    EXPECT_EQ(plan->argv[0], "node");
+    EXPECT_EQ(plan->working_dir, "/code/js");
+    std::ifstream in(plan->argv[1], std::ios::binary);
+    std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(written, NodeBootstrapSource());
+    EXPECT_NE(written.find("/invocation/next"), std::string::npos);
+  }
+}
+
+TEST(LaunchTest, OtherRuntimesAreUnsupported) {
   FunctionSpec s = Spec();
   s.code_uri = "/code";
-  s.runtime = "nodejs22.x";
-  auto node = ResolveLaunch(s, "/tpl");
-  ASSERT_FALSE(node.ok());
-  EXPECT_EQ(node.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(node.status().message().find("not implemented"), std::string::npos);
   s.runtime = "python3.13";
   auto py = ResolveLaunch(s, "/tpl");
   ASSERT_FALSE(py.ok());
+  EXPECT_EQ(py.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(py.status().message().find("python3.13"), std::string::npos);
 }
 

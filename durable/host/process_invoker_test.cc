@@ -362,12 +362,12 @@ TEST_F(ProcessInvokerTest, UnknownFunctionsAndTokensAreRejected) {
 }
 
 TEST_F(ProcessInvokerTest, AddFunctionRejectsWhatItCannotRun) {
-  FunctionSpec node;
-  node.name = "Node";
-  node.handler = "index.handler";
-  node.runtime = "nodejs22.x";
-  node.code_uri = dir_.string();
-  EXPECT_EQ(invoker_->AddFunction(node).code(), StatusCode::kFailedPrecondition);
+  FunctionSpec python;
+  python.name = "Python";
+  python.handler = "index.handler";
+  python.runtime = "python3.13";
+  python.code_uri = dir_.string();
+  EXPECT_EQ(invoker_->AddFunction(python).code(), StatusCode::kInvalidArgument);
   FunctionSpec in_process;
   in_process.name = "InProc";
   in_process.handler = "h";
