@@ -1,6 +1,6 @@
 // The SDK's port to the engine: CheckpointDurableExecution and GetDurableExecutionState
 // (protocol.md §6, §7). Implementations: HttpCheckpointClient (AWS REST, function processes),
-// MemoryCheckpointClient (tests), and later an in-process adapter in the server. Errors are
+// MemoryCheckpointClient (tests) and server::EngineCheckpointClient (in-process). Errors are
 // Statuses classified as the SDKs do (protocol.md §2.1): kInvalidToken ("Invalid Checkpoint
 // Token"), kUnavailable (429), kInternal (5xx, network) are invocation-scoped and retried by the
 // engine; any other code is a non-retryable execution error. Implementations must be thread-safe.
