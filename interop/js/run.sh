@@ -68,7 +68,7 @@ echo "interop/js: durable serve at $ENDPOINT (log: $REPORT_DIR/server.log)"
 
 # Default: every suite that has a handler folder here.
 DEFAULT_SUITES=$(cd interop/js && for s in step wait callback wait_for_callback child \
-  wait_for_condition parallel map invoke; do [[ -d $s ]] && printf '%s,' "$s"; done)
+  wait_for_condition parallel map invoke; do [[ -d $s ]] && printf '%s,' "$s"; done; true)
 SUITES=()
 [[ " $* " == *" --suites "* || " $* " == *" --ids "* ]] || SUITES=(--suites "${DEFAULT_SUITES%,}")
 START=$(date +%s)
