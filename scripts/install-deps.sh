@@ -7,13 +7,17 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libfmt-dev libyaml-cpp-dev
   libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev libpq-dev
-  python3 python3-yaml nodejs npm
+  python3 python3-yaml
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from elsewhere (e.g. NodeSource, which bundles npm and conflicts with Debian's
+# npm package): install Debian's only when the commands are missing.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   SUDO=""
