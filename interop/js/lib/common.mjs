@@ -37,3 +37,15 @@ export function bumpCounter(context, key) {
   writeFileSync(file, String(n));
   return n;
 }
+
+// The projection of a BatchResult that the parallel/map requirements compare.
+export function batchSummary(batch, fields) {
+  const all = {
+    completionReason: batch.completionReason,
+    status: batch.status,
+    successCount: batch.succeeded().length,
+    failureCount: batch.failed().length,
+    totalCount: batch.all.length,
+  };
+  return Object.fromEntries(fields.map((f) => [f, all[f]]));
+}
