@@ -1,10 +1,33 @@
 // http::Client over httplib::Client: one keep-alive connection per Client, raw paths (the caller
-// percent-encodes), optional base path in the base URL ("http://host:port/base").
+// percent-encodes), optional base path in the base URL ("http://host:port/base"). https:// base
+// URLs use OpenSSL with server certificate verification against the system CA bundle.
+#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
+#define CPPHTTPLIB_OPENSSL_SUPPORT  // the distribution's libcpp-httplib is built with OpenSSL
+#endif
 #include <httplib.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 #include "durable/http/http.h"
 
 namespace durable::http {
+namespace {
+
+// SSL_CERT_FILE, else the first CA bundle present (Debian/Ubuntu, then Amazon Linux / RHEL);
+// empty = OpenSSL's compiled-in default locations.
+std::string CaBundlePath() {
+  const char* env = std::getenv("SSL_CERT_FILE");
+  if (env != nullptr && *env != '\0') return env;
+  for (const char* path :
+       {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"}) {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) return path;
+  }
+  return "";
+}
+
+}  // namespace
 
 struct Client::Impl {
   std::string base_path;  // prepended to every path, no trailing '/'
@@ -23,6 +46,11 @@ Client::Client(const std::string& base_url) : impl_(std::make_unique<Impl>()) {
   }
   if (scheme == std::string::npos) url = "http://" + url;
   impl_->cli = std::make_unique<httplib::Client>(url);
+  if (url.rfind("https://", 0) == 0) {
+    impl_->cli->enable_server_certificate_verification(true);
+    std::string ca = CaBundlePath();
+    if (!ca.empty()) impl_->cli->set_ca_cert_path(ca);
+  }
   impl_->cli->set_keep_alive(true);
   impl_->cli->set_tcp_nodelay(true);
   impl_->cli->set_url_encode(false);
