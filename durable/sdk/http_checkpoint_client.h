@@ -1,9 +1,9 @@
 // HttpCheckpointClient: the CheckpointClient of a function process — the AWS REST API
 // (POST .../checkpoint, GET .../state under /2025-12-01/durable-executions/{arn}) over
-// durable::http::Client, aimed at AWS_ENDPOINT_URL_LAMBDA (then AWS_ENDPOINT_URL). Error answers
-// are mapped to Statuses as CheckpointClient documents. Requests are not signed: `durable serve`
-// ignores signatures; real AWS needs SigV4 through the `sign` hook (TODO). Thread-safe (one
-// request at a time per client).
+// durable::http::Client (http or https), aimed at the endpoint the AWS SDKs would use. Error
+// answers are mapped to Statuses as CheckpointClient documents. With AWS credentials in the
+// environment every request is SigV4-signed (`durable serve` ignores signatures). Thread-safe
+// (one request at a time per client).
 #pragma once
 
 #include <functional>
@@ -12,7 +12,9 @@
 #include <mutex>
 #include <string>
 
+#include "durable/base/clock.h"
 #include "durable/sdk/checkpoint_client.h"
+#include "durable/sdk/sigv4.h"
 
 namespace durable::http {
 class Client;
@@ -33,12 +35,14 @@ class HttpCheckpointClient final : public CheckpointClient {
   explicit HttpCheckpointClient(const std::string& endpoint);
   ~HttpCheckpointClient() override;
 
-  // Endpoint from AWS_ENDPOINT_URL_LAMBDA, else AWS_ENDPOINT_URL. Real AWS endpoints
-  // (https + SigV4) are not supported yet: NotFound when neither variable is set.
+  // Endpoint resolution as in the AWS SDKs: AWS_ENDPOINT_URL_LAMBDA, else AWS_ENDPOINT_URL, else
+  // https://lambda.<AWS_REGION>.amazonaws.com (NotFound when none is set). When AWS_ACCESS_KEY_ID
+  // and AWS_SECRET_ACCESS_KEY are set (as Lambda sets them for a function), installs
+  // SigV4Signer with AWS_SESSION_TOKEN and region AWS_REGION (else AWS_DEFAULT_REGION, else
+  // us-east-1).
   static Result<std::unique_ptr<HttpCheckpointClient>> FromEnvironment();
 
-  // TODO(sigv4): install a SigV4 signer (service "lambda", region from AWS_REGION, credentials
-  // from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN) to talk to real AWS.
+  // Called on every request before it is sent; may add headers (see SigV4Signer).
   void SetSigner(std::function<Status(SignableRequest&)> sign) { sign_ = std::move(sign); }
 
   Result<model::CheckpointResponse> Checkpoint(const std::string& durable_execution_arn,
@@ -54,6 +58,18 @@ class HttpCheckpointClient final : public CheckpointClient {
   std::unique_ptr<http::Client> http_;
   std::function<Status(SignableRequest&)> sign_;
 };
+
+// A SetSigner hook signing with SigV4 for service "lambda": adds Host (from `endpoint`),
+// X-Amz-Date (from `clock`, default the system clock), X-Amz-Security-Token (with a session
+// token) and Authorization. A base path in `endpoint` is part of the signed path.
+std::function<Status(SignableRequest&)> SigV4Signer(const std::string& endpoint,
+                                                    sigv4::Credentials credentials,
+                                                    std::string region,
+                                                    const Clock* clock = nullptr);
+
+// The default Lambda endpoint of a region: https://lambda.<region>.amazonaws.com (".com.cn" for
+// cn-* regions).
+std::string DefaultLambdaEndpoint(const std::string& region);
 
 // Maps a non-2xx answer of the Lambda API to a Status (protocol.md §2.1): "Invalid Checkpoint
 // Token" -> kInvalidToken, 429 -> kUnavailable, 5xx except KMS* -> kInternal, else
