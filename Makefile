@@ -32,6 +32,13 @@ test: build
 conformance: build
 	BUILD=$(BUILD) conformance/run.sh
 
+# The same requirements against durable serve + our JS handlers written with the official AWS
+# JS durable SDK, hosted as nodejs20.x functions (interop/js/run.sh).
+.PHONY: interop
+interop: build
+	cd interop/js && npm ci --no-audit --no-fund --loglevel=error
+	BUILD=$(BUILD) interop/js/run.sh
+
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
