@@ -1,0 +1,15 @@
+// 9-9: Two failures exceed the tolerance of one; item 2 never starts.
+import { withDurableExecution } from "@aws/durable-execution-sdk-js";
+import { batchSummary } from "../lib/common.mjs";
+
+export const handler = withDurableExecution(async (event, context) => {
+  const batch = await context.map(
+    ["fail-0", "fail-1", "ok-2"],
+    async (_, value) => {
+      if (value.startsWith("fail")) throw new Error(`${value} failed`);
+      return value;
+    },
+    { maxConcurrency: 1, completionConfig: { toleratedFailureCount: 1 } },
+  );
+  return batchSummary(batch, ["completionReason", "successCount", "failureCount", "totalCount"]);
+});
