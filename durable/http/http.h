@@ -83,7 +83,7 @@ struct ClientResponse {
   std::optional<std::string> Header(const std::string& name) const;
 };
 
-// Blocking HTTP/1.1 client for http:// base URLs (used by the CLI, the SDK's HTTP checkpoint
+// Blocking HTTP/1.1 client for http:// and https:// base URLs (the CLI, the SDK's HTTP checkpoint
 // client and tests). One Client keeps a connection to one host:port.
 class Client {
  public:
