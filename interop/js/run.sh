@@ -5,7 +5,8 @@
 #   interop/js/run.sh [runner options, e.g. --suites step --ids 1-1]
 # Environment: BUILD (build directory, default build), CONFORMANCE_REQUIREMENTS (default
 # ../shared/conformance), INTEROP_WORKERS (parallel suites, default 9).
-# Expects $BUILD/durable and interop/js/node_modules (`npm ci` in interop/js).
+# Expects $BUILD/durable and interop/js/node_modules (`npm ci` in interop/js). Then runs the
+# examples/js-approval test (node --test) too when its node_modules are installed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -77,6 +78,13 @@ python3 -m conformance.runner --endpoint "$ENDPOINT" --template interop/js/templ
   --requirements "$REQUIREMENTS" --report-dir "$REPORT_DIR" --workers "$WORKERS" \
   "${SUITES[@]}" "$@"
 RC=$?
+# The JS approval example's own test (its own server), when its packages are installed.
+if [[ -d examples/js-approval/node_modules ]]; then
+  BIN=$(cd "$BUILD" && pwd)/durable
+  (cd examples/js-approval && DURABLE_BIN=$BIN node --test) || RC=1
+else
+  echo "interop/js: examples/js-approval skipped (run 'npm ci' there)" >&2
+fi
 set -e
 echo "interop/js: finished in $(($(date +%s) - START)) s (exit $RC); reports in $REPORT_DIR"
 exit $RC
