@@ -5,17 +5,9 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 JOBS=${JOBS:-$(nproc)}
 
-# npm packages of the JS tests, from the committed lock files.
-for dir in tests/interop; do
+# npm packages of the JS tests, the JS interop suite and the JS example (committed lock files).
+for dir in tests/interop interop/js examples/js-approval; do
   if [[ ! -d $dir/node_modules ]] || [[ $dir/package-lock.json -nt $dir/node_modules ]]; then
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
-done
-
-# npm packages of the JS interop suite and the JS approval example (committed lock files).
-for dir in interop/js examples/js-approval; do
-  if [[ -f $dir/package-lock.json ]] && { [[ ! -d $dir/node_modules ]] ||
-    [[ $dir/package-lock.json -nt $dir/node_modules ]]; }; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
