@@ -27,13 +27,11 @@ for binary in "$BUILD/durable" "$BUILD/conformance/bootstrap"; do
   fi
 done
 
+source scripts/lib/serve.sh
 TMP=$(mktemp -d)
 SERVER_PID=
 cleanup() {
-  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  serve_stop
   mkdir -p "$REPORT_DIR"
   [[ -f $TMP/server.log ]] && cp "$TMP/server.log" "$REPORT_DIR/server.log"
   rm -rf "$TMP"
@@ -52,24 +50,7 @@ else
   SERVE_TEMPLATE=$TEMPLATE
 fi
 
-TMPDIR=$TMP "$BUILD/durable" serve --port 0 --port-file "$TMP/port" --db "$TMP/conformance.db" \
-  --template "$SERVE_TEMPLATE" >"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-
-for _ in $(seq 1 300); do
-  [[ -s $TMP/port ]] && break
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "conformance: durable serve exited during start-up:" >&2
-    cat "$TMP/server.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [[ ! -s $TMP/port ]]; then
-  echo "conformance: durable serve did not report its port within 30 s" >&2
-  exit 1
-fi
-ENDPOINT="http://127.0.0.1:$(tr -d '[:space:]' <"$TMP/port")"
+serve_start conformance "$BUILD/durable" "$SERVE_TEMPLATE" "$TMP/conformance.db"
 echo "conformance: durable serve at $ENDPOINT (log: $REPORT_DIR/server.log)"
 
 START=$(date +%s)

@@ -33,13 +33,11 @@ if [[ ! -d interop/js/node_modules/@aws/durable-execution-sdk-js ]]; then
   exit 2
 fi
 
+source scripts/lib/serve.sh
 TMP=$(mktemp -d)
 SERVER_PID=
 cleanup() {
-  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  serve_stop
   mkdir -p "$REPORT_DIR"
   [[ -f $TMP/server.log ]] && cp "$TMP/server.log" "$REPORT_DIR/server.log"
   rm -rf "$TMP"
@@ -47,24 +45,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # TMPDIR: the handlers' crash counters (lib/common.mjs) live and die with this run.
-TMPDIR=$TMP "$BUILD/durable" serve --port 0 --port-file "$TMP/port" --db "$TMP/interop.db" \
-  --template interop/js/template.yaml >"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-
-for _ in $(seq 1 300); do
-  [[ -s $TMP/port ]] && break
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "interop/js: durable serve exited during start-up:" >&2
-    cat "$TMP/server.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [[ ! -s $TMP/port ]]; then
-  echo "interop/js: durable serve did not report its port within 30 s" >&2
-  exit 1
-fi
-ENDPOINT="http://127.0.0.1:$(tr -d '[:space:]' <"$TMP/port")"
+serve_start interop/js "$BUILD/durable" "interop/js/template.yaml" "$TMP/interop.db"
 echo "interop/js: durable serve at $ENDPOINT (log: $REPORT_DIR/server.log)"
 
 # Default: every suite that has a handler folder here.
