@@ -25,6 +25,10 @@ std::vector<std::string> PathParts(const http::Request& r) {
   return parts;
 }
 
+Status UnknownOperation(const http::Request& r) {
+  return NotFound("Unknown operation " + r.method + " " + r.raw_path);
+}
+
 void WriteJson(http::Response& response, std::string body, int status = 200) {
   response.status = status;
   response.content_type = "application/json";
@@ -59,7 +63,7 @@ class LambdaApi {
   Status Invoke(const http::Request& rq, http::Response& rs) {
     auto parts = PathParts(rq);
     if (parts.size() != 4 || parts[3] != "invocations") {
-      return NotFound("Unknown operation " + rq.method + " " + rq.raw_path);
+      return UnknownOperation(rq);
     }
     model::StartRequest start;
     start.function_name = parts[2];
@@ -128,7 +132,7 @@ class LambdaApi {
   Status Execution(const http::Request& rq, http::Response& rs) {
     auto parts = PathParts(rq);
     if (parts.size() < 3 || parts.size() > 4) {
-      return NotFound("Unknown operation " + rq.method + " " + rq.raw_path);
+      return UnknownOperation(rq);
     }
     const std::string& arn = parts[2];
     std::string op = parts.size() == 4 ? parts[3] : "";
@@ -137,7 +141,7 @@ class LambdaApi {
     if (op == "state" && rq.method == "GET") return State(arn, rq, rs);
     if (op == "checkpoint" && rq.method == "POST") return Checkpoint(arn, rq, rs);
     if (op == "stop" && rq.method == "POST") return Stop(arn, rq, rs);
-    return NotFound("Unknown operation " + rq.method + " " + rq.raw_path);
+    return UnknownOperation(rq);
   }
 
   Status GetExecution(const std::string& arn, const http::Request& rq, http::Response& rs) {
@@ -190,7 +194,7 @@ class LambdaApi {
   // POST /2025-12-01/durable-execution-callbacks/{CallbackId}/succeed|fail|heartbeat
   Status Callback(const http::Request& rq, http::Response& rs) {
     auto parts = PathParts(rq);
-    if (parts.size() != 4) return NotFound("Unknown operation " + rq.method + " " + rq.raw_path);
+    if (parts.size() != 4) return UnknownOperation(rq);
     const std::string& id = parts[2];
     const std::string& action = parts[3];
     if (action == "succeed") {
@@ -206,7 +210,7 @@ class LambdaApi {
     } else if (action == "heartbeat") {
       DURABLE_RETURN_IF_ERROR(engine_.CallbackHeartbeat(id));
     } else {
-      return NotFound("Unknown operation " + rq.method + " " + rq.raw_path);
+      return UnknownOperation(rq);
     }
     WriteJson(rs, "{}");
     return Status::Ok();
@@ -216,7 +220,7 @@ class LambdaApi {
   Status List(const http::Request& rq, http::Response& rs) {
     auto parts = PathParts(rq);
     if (parts.size() != 4 || parts[3] != "durable-executions") {
-      return NotFound("Unknown operation " + rq.method + " " + rq.raw_path);
+      return UnknownOperation(rq);
     }
     model::ListRequest req;
     req.function_name = parts[2];
