@@ -20,7 +20,7 @@ build: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/durable serve --port $(PORT) --db $(DATA)
+	$(BUILD)/durable serve --port $(PORT) --db $(DATA) $(if $(TEMPLATE),--template $(TEMPLATE))
 
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
