@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "durable/base/ids.h"
+#include "durable/host/host_test_util.h"
 
 namespace durable::host {
 namespace {
@@ -80,68 +81,31 @@ class ProcessInvokerTest : public ::testing::Test {
     auto tpl = ParseTemplate(yaml, dir_.string());
     ASSERT_TRUE(tpl.ok()) << tpl.status().ToString();
 
-    http::ServerOptions server_options;
-    server_options.port = 0;
-    server_options.worker_threads = 24;
-    server_ = std::make_unique<http::Server>(server_options);
     ProcessInvokerOptions options;
     options.template_dir = dir_.string();
     options.init_error_backoff_ms = 60'000;
     options.idle_timeout_ms = kIdleTimeoutMs;
     Customize(options);
-    invoker_ = std::make_unique<ProcessInvoker>(options);
-    invoker_->RegisterRoutes(*server_);
-    auto port = server_->Start();
-    ASSERT_TRUE(port.ok()) << port.status().ToString();
-    port_ = *port;
-    invoker_->SetApiPort(port_);
-    for (const FunctionSpec& spec : tpl->functions) {
-      ASSERT_TRUE(invoker_->AddFunction(spec).ok()) << spec.name;
-    }
+    Status started = host_.Start(*tpl, options, 24);
+    ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   virtual void Customize(ProcessInvokerOptions& options) {}
 
   void TearDown() override {
-    if (invoker_) invoker_->Shutdown();
-    if (server_) server_->Stop();
+    host_.Stop();
     std::filesystem::remove_all(dir_);
   }
 
   static engine::InvocationRequest Request(const std::string& fn, const std::string& payload,
                                            int64_t timeout_ms = 0) {
-    engine::InvocationRequest request;
-    request.function_name = fn;
-    request.request_id = NewUuid();
-    request.timeout_ms = timeout_ms;
-    request.input.durable_execution_arn =
-        "arn:aws:lambda:us-east-1:123456789012:function:" + fn + ":$LATEST/durable-execution/n/1";
-    request.input.checkpoint_token = "token-1";
-    model::Operation op;
-    op.id = "exec-1";
-    op.type = model::OperationType::kExecution;
-    op.status = model::OperationStatus::kStarted;
-    op.start_timestamp = 1'760'000'000'000;
-    op.execution_details = model::ExecutionDetails{payload};
-    request.input.initial_execution_state.operations.push_back(op);
-    return request;
+    return testing::MakeRequest(fn, payload, timeout_ms);
   }
-
   std::future<engine::InvocationResult> InvokeAsync(engine::InvocationRequest request) {
-    auto promise = std::make_shared<std::promise<engine::InvocationResult>>();
-    auto future = promise->get_future();
-    invoker_->Invoke(std::move(request),
-                     [promise](engine::InvocationResult r) { promise->set_value(std::move(r)); });
-    return future;
+    return testing::InvokeAsync(*host_.invoker, std::move(request));
   }
-
   engine::InvocationResult Invoke(engine::InvocationRequest request) {
-    auto future = InvokeAsync(std::move(request));
-    if (future.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
-      ADD_FAILURE() << "invocation did not complete";
-      return {};
-    }
-    return future.get();
+    return testing::InvokeAndWait(*host_.invoker, std::move(request));
   }
 
   static std::string ResultOf(const engine::InvocationResult& r) {
@@ -154,16 +118,14 @@ class ProcessInvokerTest : public ::testing::Test {
 
   bool HasLog(const std::string& fn, const std::string& stream, const std::string& needle,
               TimestampMs since) {
-    for (const LogLine& line : invoker_->logs().Since(fn, since)) {
+    for (const LogLine& line : host_.invoker->logs().Since(fn, since)) {
       if (line.stream == stream && line.message.find(needle) != std::string::npos) return true;
     }
     return false;
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<ProcessInvoker> invoker_;
-  int port_ = 0;
+  testing::InvokerUnderTest host_;
 };
 
 TEST_F(ProcessInvokerTest, EchoReturnsTheInputPayloadAndItsLogLineIsCaptured) {
@@ -176,7 +138,7 @@ TEST_F(ProcessInvokerTest, EchoReturnsTheInputPayloadAndItsLogLineIsCaptured) {
   EXPECT_EQ(r.output->result.value_or(""), R"({"hello":"world"})");
   EXPECT_TRUE(HasLog("Echo", "stdout", "handling " + id, start));
 
-  http::Client client("http://127.0.0.1:" + std::to_string(port_));
+  http::Client client("http://127.0.0.1:" + std::to_string(host_.port));
   auto res = client.Send("GET", "/durable/v1/functions/Echo/logs?since=" + std::to_string(start));
   ASSERT_TRUE(res.ok());
   ASSERT_EQ(res->status, 200);
@@ -201,10 +163,10 @@ TEST_F(ProcessInvokerTest, EchoReturnsTheInputPayloadAndItsLogLineIsCaptured) {
 TEST_F(ProcessInvokerTest, ProcessGetsTheLambdaEnvironmentAndItsOwnRuntimeApiBase) {
   auto env = nlohmann::json::parse(ResultOf(Invoke(Request("EnvFn", "{}"))));
   const std::string api = env["AWS_LAMBDA_RUNTIME_API"];
-  const std::string prefix = "127.0.0.1:" + std::to_string(port_) + "/runtime/";
+  const std::string prefix = "127.0.0.1:" + std::to_string(host_.port) + "/runtime/";
   ASSERT_EQ(api.rfind(prefix, 0), 0u) << api;
   EXPECT_GE(api.size(), prefix.size() + 16);  // a per-process token
-  EXPECT_EQ(env["AWS_ENDPOINT_URL_LAMBDA"], "http://127.0.0.1:" + std::to_string(port_));
+  EXPECT_EQ(env["AWS_ENDPOINT_URL_LAMBDA"], "http://127.0.0.1:" + std::to_string(host_.port));
   EXPECT_EQ(env["AWS_REGION"], "us-east-1");  // reserved: the template cannot override it
   EXPECT_EQ(env["AWS_DEFAULT_REGION"], "us-east-1");
   EXPECT_FALSE(env["AWS_ACCESS_KEY_ID"].get<std::string>().empty());
@@ -224,18 +186,18 @@ TEST_F(ProcessInvokerTest, ReusesTheIdleProcess) {
   std::string second = ResultOf(Invoke(Request("Pid", "{}")));
   EXPECT_FALSE(first.empty());
   EXPECT_EQ(first, second);
-  EXPECT_EQ(invoker_->ProcessCount("Pid"), 1u);
+  EXPECT_EQ(host_.invoker->ProcessCount("Pid"), 1u);
 }
 
 TEST_F(ProcessInvokerTest, IdleProcessIsStoppedAfterTheIdleTimeout) {
   ResultOf(Invoke(Request("Pid", "{}")));
   auto idle_start = std::chrono::steady_clock::now();
-  ASSERT_EQ(invoker_->ProcessCount("Pid"), 1u);
-  while (invoker_->ProcessCount("Pid") > 0 &&
+  ASSERT_EQ(host_.invoker->ProcessCount("Pid"), 1u);
+  while (host_.invoker->ProcessCount("Pid") > 0 &&
          std::chrono::steady_clock::now() - idle_start < std::chrono::seconds(10)) {
     std::this_thread::sleep_for(milliseconds(20));
   }
-  EXPECT_EQ(invoker_->ProcessCount("Pid"), 0u);
+  EXPECT_EQ(host_.invoker->ProcessCount("Pid"), 0u);
   EXPECT_GE(std::chrono::steady_clock::now() - idle_start, milliseconds(kIdleTimeoutMs));
   EXPECT_FALSE(ResultOf(Invoke(Request("Pid", "{}"))).empty());  // a new process starts
 }
@@ -249,11 +211,11 @@ TEST_F(ProcessInvokerIdleCapTest, LeastRecentlyUsedIdleProcessesStopBeyondTheCap
   ResultOf(Invoke(Request("Pid", "{}")));
   ResultOf(Invoke(Request("Echo", "{}")));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (invoker_->ProcessCount("Pid") > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (host_.invoker->ProcessCount("Pid") > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(milliseconds(20));
   }
-  EXPECT_EQ(invoker_->ProcessCount("Pid"), 0u);
-  EXPECT_EQ(invoker_->ProcessCount("Echo"), 1u);
+  EXPECT_EQ(host_.invoker->ProcessCount("Pid"), 0u);
+  EXPECT_EQ(host_.invoker->ProcessCount("Echo"), 1u);
 }
 
 TEST_F(ProcessInvokerTest, CrashFailsTheInvocationWithExitErrorAndTheProcessIsReplaced) {
@@ -266,14 +228,14 @@ TEST_F(ProcessInvokerTest, CrashFailsTheInvocationWithExitErrorAndTheProcessIsRe
       crashed.function_error->error_message.value_or(""),
       "RequestId: " + request.request_id + " Error: Runtime exited with error: exit status 3");
   EXPECT_TRUE(HasLog("Crash", "stderr", "crashing on purpose", start));
-  EXPECT_EQ(invoker_->ProcessCount("Crash"), 0u);
+  EXPECT_EQ(host_.invoker->ProcessCount("Crash"), 0u);
 
   std::string crashed_pid;
   std::ifstream(dir_ / "crash.marker") >> crashed_pid;
   std::string replacement_pid = ResultOf(Invoke(Request("Crash", "{}")));
   EXPECT_FALSE(replacement_pid.empty());
   EXPECT_NE(replacement_pid, crashed_pid);
-  EXPECT_EQ(invoker_->ProcessCount("Crash"), 1u);
+  EXPECT_EQ(host_.invoker->ProcessCount("Crash"), 1u);
 }
 
 TEST_F(ProcessInvokerTest, InvocationPastTheTimeoutKillsTheProcess) {
@@ -284,7 +246,7 @@ TEST_F(ProcessInvokerTest, InvocationPastTheTimeoutKillsTheProcess) {
   EXPECT_EQ(r.function_error->error_type.value_or(""), "Sandbox.Timedout");
   EXPECT_EQ(r.function_error->error_message.value_or(""), "Task timed out after 0.30 seconds");
   EXPECT_LT(elapsed, std::chrono::seconds(4));  // the 5 s sleep was cut short
-  EXPECT_EQ(invoker_->ProcessCount("Sleeper"), 0u);
+  EXPECT_EQ(host_.invoker->ProcessCount("Sleeper"), 0u);
 }
 
 TEST_F(ProcessInvokerTest, PoolGrowsUpToMaxConcurrencyAndNoFurther) {
@@ -294,7 +256,7 @@ TEST_F(ProcessInvokerTest, PoolGrowsUpToMaxConcurrencyAndNoFurther) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (futures.back().wait_for(milliseconds(5)) != std::future_status::ready &&
          std::chrono::steady_clock::now() < deadline) {
-    max_seen = std::max(max_seen, invoker_->ProcessCount("Pool"));
+    max_seen = std::max(max_seen, host_.invoker->ProcessCount("Pool"));
   }
   std::set<std::string> pids;
   for (auto& f : futures) {
@@ -303,7 +265,7 @@ TEST_F(ProcessInvokerTest, PoolGrowsUpToMaxConcurrencyAndNoFurther) {
   }
   EXPECT_EQ(max_seen, 2u);
   EXPECT_EQ(pids.size(), 2u);  // four invocations shared two processes
-  EXPECT_EQ(invoker_->ProcessCount("Pool"), 2u);
+  EXPECT_EQ(host_.invoker->ProcessCount("Pool"), 2u);
 }
 
 TEST_F(ProcessInvokerTest, RuntimeErrorBodyBecomesTheFunctionError) {
@@ -341,21 +303,21 @@ TEST_F(ProcessInvokerTest, ProcessExitingBeforeAskingForWorkIsAnInitFailure) {
 TEST_F(ProcessInvokerTest, ShutdownTerminatesTheProcesses) {
   pid_t pid = std::stoi(ResultOf(Invoke(Request("Pid", "{}"))));
   ASSERT_EQ(kill(pid, 0), 0);
-  invoker_->Shutdown();
+  host_.invoker->Shutdown();
   EXPECT_EQ(kill(pid, 0), -1);  // gone and reaped
-  EXPECT_EQ(invoker_->ProcessCount("Pid"), 0u);
+  EXPECT_EQ(host_.invoker->ProcessCount("Pid"), 0u);
   auto r = Invoke(Request("Pid", "{}"));
   ASSERT_TRUE(r.function_error.has_value());
   EXPECT_EQ(r.function_error->error_type.value_or(""), "Sandbox.Shutdown");
 }
 
 TEST_F(ProcessInvokerTest, UnknownFunctionsAndTokensAreRejected) {
-  EXPECT_TRUE(invoker_->Has("Echo"));
-  EXPECT_FALSE(invoker_->Has("Nope"));
+  EXPECT_TRUE(host_.invoker->Has("Echo"));
+  EXPECT_FALSE(host_.invoker->Has("Nope"));
   auto r = Invoke(Request("Nope", "{}"));
   ASSERT_TRUE(r.function_error.has_value());
   EXPECT_EQ(r.function_error->error_type.value_or(""), "ResourceNotFoundException");
-  http::Client client("http://127.0.0.1:" + std::to_string(port_));
+  http::Client client("http://127.0.0.1:" + std::to_string(host_.port));
   auto res = client.Send("GET", "/runtime/bogus/2018-06-01/runtime/invocation/next");
   ASSERT_TRUE(res.ok());
   EXPECT_EQ(res->status, 403);
@@ -367,12 +329,12 @@ TEST_F(ProcessInvokerTest, AddFunctionRejectsWhatItCannotRun) {
   python.handler = "index.handler";
   python.runtime = "python3.13";
   python.code_uri = dir_.string();
-  EXPECT_EQ(invoker_->AddFunction(python).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(host_.invoker->AddFunction(python).code(), StatusCode::kInvalidArgument);
   FunctionSpec in_process;
   in_process.name = "InProc";
   in_process.handler = "h";
-  EXPECT_FALSE(invoker_->AddFunction(in_process).ok());
-  EXPECT_FALSE(invoker_->Has("InProc"));
+  EXPECT_FALSE(host_.invoker->AddFunction(in_process).ok());
+  EXPECT_FALSE(host_.invoker->Has("InProc"));
 }
 
 }  // namespace

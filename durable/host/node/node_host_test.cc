@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <nlohmann/json.hpp>
 
 #include "durable/base/ids.h"
+#include "durable/host/host_test_util.h"
 #include "durable/host/process_invoker.h"
 
 namespace durable::host {
@@ -71,54 +71,22 @@ class NodeHostTest : public ::testing::Test {
     std::ofstream(dir_ / "lib" / "cjs.js") << kCjs;
     auto tpl = ParseTemplate(kTemplate, dir_.string());
     ASSERT_TRUE(tpl.ok()) << tpl.status().ToString();
-    http::ServerOptions server_options;
-    server_options.port = 0;
-    server_options.worker_threads = 16;
-    server_ = std::make_unique<http::Server>(server_options);
     ProcessInvokerOptions options;
     options.template_dir = dir_.string();
     options.init_error_backoff_ms = 60'000;
-    invoker_ = std::make_unique<ProcessInvoker>(options);
-    invoker_->RegisterRoutes(*server_);
-    auto port = server_->Start();
-    ASSERT_TRUE(port.ok()) << port.status().ToString();
-    port_ = *port;
-    invoker_->SetApiPort(port_);
-    for (const FunctionSpec& spec : tpl->functions) {
-      ASSERT_TRUE(invoker_->AddFunction(spec).ok()) << spec.name;
-    }
+    Status started = host_.Start(*tpl, options, 16);
+    ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
   void TearDown() override {
-    if (invoker_) invoker_->Shutdown();
-    if (server_) server_->Stop();
+    host_.Stop();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
   engine::InvocationResult Invoke(const std::string& fn) {
-    engine::InvocationRequest request;
-    request.function_name = fn;
-    request.request_id = NewUuid();
-    request.input.durable_execution_arn =
-        "arn:aws:lambda:us-east-1:123456789012:function:" + fn + ":$LATEST/durable-execution/n/1";
-    request.input.checkpoint_token = "token-1";
-    model::Operation op;
-    op.id = "exec-1";
-    op.type = model::OperationType::kExecution;
-    op.status = model::OperationStatus::kStarted;
-    op.start_timestamp = 1'760'000'000'000;
-    op.execution_details = model::ExecutionDetails{"{}"};
-    request.input.initial_execution_state.operations.push_back(op);
+    engine::InvocationRequest request = testing::MakeRequest(fn, "{}");
     last_request_id_ = request.request_id;
-    auto promise = std::make_shared<std::promise<engine::InvocationResult>>();
-    auto future = promise->get_future();
-    invoker_->Invoke(std::move(request),
-                     [promise](engine::InvocationResult r) { promise->set_value(std::move(r)); });
-    if (future.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
-      ADD_FAILURE() << "invocation did not complete";
-      return {};
-    }
-    return future.get();
+    return testing::InvokeAndWait(*host_.invoker, std::move(request));
   }
 
   static nlohmann::json ResultJson(const engine::InvocationResult& r) {
@@ -131,9 +99,7 @@ class NodeHostTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<ProcessInvoker> invoker_;
-  int port_ = 0;
+  testing::InvokerUnderTest host_;
   std::string last_request_id_;
 };
 
@@ -150,10 +116,10 @@ TEST_F(NodeHostTest, EsmHandlerGetsTheEventALambdaContextAndTheEnvironment) {
   EXPECT_LE(seen["remaining"].get<int64_t>(), 20'000);
   EXPECT_EQ(std::filesystem::path(seen["cwd"].get<std::string>()), dir_);
   EXPECT_EQ(seen["root"], dir_.string());
-  EXPECT_EQ(seen["endpoint"], "http://127.0.0.1:" + std::to_string(port_));
+  EXPECT_EQ(seen["endpoint"], "http://127.0.0.1:" + std::to_string(host_.port));
   // The same process serves the next invocation.
   EXPECT_EQ(ResultJson(Invoke("Esm"))["requestId"], last_request_id_);
-  EXPECT_EQ(invoker_->ProcessCount("Esm"), 1u);
+  EXPECT_EQ(host_.invoker->ProcessCount("Esm"), 1u);
 }
 
 TEST_F(NodeHostTest, CommonJsHandlerInASubdirectoryIsFound) {
