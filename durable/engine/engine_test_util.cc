@@ -7,6 +7,7 @@ namespace durable::engine::testing {
 void FakeInvoker::Invoke(InvocationRequest request, std::function<void(InvocationResult)> done) {
   std::lock_guard<std::mutex> lock(mu_);
   calls_.push_back({std::move(request), std::move(done)});
+  cv_.notify_all();
 }
 
 size_t FakeInvoker::Pending() const {
@@ -16,6 +17,14 @@ size_t FakeInvoker::Pending() const {
 
 FakeInvoker::Call FakeInvoker::Pop() {
   std::lock_guard<std::mutex> lock(mu_);
+  Call c = std::move(calls_.front());
+  calls_.pop_front();
+  return c;
+}
+
+std::optional<FakeInvoker::Call> FakeInvoker::WaitPop(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!cv_.wait_for(lock, timeout, [&] { return !calls_.empty(); })) return std::nullopt;
   Call c = std::move(calls_.front());
   calls_.pop_front();
   return c;

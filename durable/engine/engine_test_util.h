@@ -4,10 +4,13 @@
 // Thread-compatible (tests drive everything from one thread with a FakeClock).
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,9 +30,12 @@ class FakeInvoker final : public Invoker {
   void Invoke(InvocationRequest request, std::function<void(InvocationResult)> done) override;
   size_t Pending() const;
   Call Pop();  // REQUIRES: Pending() > 0
+  // For real-clock tests: waits up to `timeout` for the next invocation.
+  std::optional<Call> WaitPop(std::chrono::milliseconds timeout);
 
  private:
   mutable std::mutex mu_;
+  std::condition_variable cv_;
   std::deque<Call> calls_;
 };
 

@@ -11,10 +11,10 @@
 #include "durable/api/lambda_routes.h"
 #include "durable/base/ids.h"
 #include "durable/engine/engine.h"
+#include "durable/engine/engine_test_util.h"
 #include "durable/http/http.h"
 #include "durable/store/sqlite/sqlite_store.h"
 #include "durable/wire/wire.h"
-#include "tests/support/scripted_invoker.h"
 
 namespace durable {
 namespace {
@@ -24,6 +24,13 @@ using std::chrono::milliseconds;
 
 constexpr char kFn[] = "Fn";
 
+engine::InvocationResult Output(model::InvocationStatus status,
+                                std::optional<std::string> result = std::nullopt) {
+  engine::InvocationResult r;
+  r.output = model::InvocationOutput{status, std::move(result), std::nullopt};
+  return r;
+}
+
 class BadInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -32,7 +39,7 @@ class BadInputTest : public ::testing::Test {
     auto store = store::OpenSqliteStore((dir_ / "state.db").string(), {});
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
-    invoker_ = std::make_unique<testing::ScriptedInvoker>(std::set<std::string>{kFn});
+    invoker_ = std::make_unique<engine::testing::FakeInvoker>();
     engine_ = engine::Engine::Create(store_.get(), invoker_.get(), SystemClock::Get(), {});
     engine_->RegisterFunction({kFn, {}, 60});
     ASSERT_TRUE(engine_->Start().ok());
@@ -69,11 +76,11 @@ class BadInputTest : public ::testing::Test {
   }
 
   // Starts an execution and takes its first invocation (the test now plays the SDK).
-  testing::ScriptedInvoker::Pending StartAndTakeInvocation(const std::string& name) {
+  engine::testing::FakeInvoker::Call StartAndTakeInvocation(const std::string& name) {
     http::Headers h{{"X-Amz-Invocation-Type", "Event"}, {"X-Amz-Durable-Execution-Name", name}};
     auto r = Send("POST", "/2015-03-31/functions/Fn/invocations", R"({"n":1})", h);
     EXPECT_EQ(r.status, 202) << r.body;
-    auto inv = invoker_->NextInvocation(milliseconds(5000));
+    auto inv = invoker_->WaitPop(milliseconds(5000));
     EXPECT_TRUE(inv.has_value());
     return std::move(*inv);
   }
@@ -90,7 +97,7 @@ class BadInputTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<testing::ScriptedInvoker> invoker_;
+  std::unique_ptr<engine::testing::FakeInvoker> invoker_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<http::Client> client_;
@@ -109,7 +116,7 @@ TEST_F(BadInputTest, MalformedAndMistypedCheckpointBodiesAreRejected) {
     auto r = Send("POST", CheckpointPath(arn), body);
     ExpectAwsError(r, 400, "InvalidParameterValueException");
   }
-  inv.done(testing::ScriptedInvoker::Output(model::InvocationStatus::kSucceeded, "1"));
+  inv.done(Output(model::InvocationStatus::kSucceeded, "1"));
 }
 
 TEST_F(BadInputTest, UnknownArnsAndCallbackIdsGetAwsErrors) {
@@ -152,7 +159,7 @@ TEST_F(BadInputTest, StaleAndForeignTokensAreRejected) {
                  "Invalid Checkpoint Token");
   ExpectAwsError(Checkpoint(arn, "Zm9yZ2Vk", json::array()), 400, "InvalidParameterValueException",
                  "Invalid Checkpoint Token");
-  inv.done(testing::ScriptedInvoker::Output(model::InvocationStatus::kSucceeded, "1"));
+  inv.done(Output(model::InvocationStatus::kSucceeded, "1"));
 }
 
 TEST_F(BadInputTest, IllegalTransitionsAreRejectedWithoutChangingState) {
@@ -204,7 +211,7 @@ TEST_F(BadInputTest, IllegalTransitionsAreRejectedWithoutChangingState) {
   EXPECT_EQ(Send("GET", "/2025-12-01/durable-executions/" + PercentEncode(arn) + "/history").body,
             history_before);
   EXPECT_EQ(Checkpoint(arn, token, json::array()).status, 200);
-  inv.done(testing::ScriptedInvoker::Output(model::InvocationStatus::kSucceeded, "1"));
+  inv.done(Output(model::InvocationStatus::kSucceeded, "1"));
 }
 
 TEST_F(BadInputTest, OversizePayloadsAreRefused) {
@@ -225,7 +232,7 @@ TEST_F(BadInputTest, OversizePayloadsAreRefused) {
   auto r = Send("POST", CheckpointPath(arn), huge);
   EXPECT_EQ(r.status, 413);
   EXPECT_TRUE(r.Header("X-Amzn-ErrorType").has_value());
-  inv.done(testing::ScriptedInvoker::Output(model::InvocationStatus::kSucceeded, "1"));
+  inv.done(Output(model::InvocationStatus::kSucceeded, "1"));
 }
 
 // Random mutations of valid requests: byte flips, truncation, member deletion and type changes.
@@ -356,7 +363,7 @@ TEST_F(BadInputTest, ThousandMutatedRequestsGetAwsAnswersAndStateStaysConsistent
   // The mutations must exercise both paths, or the test proves little.
   EXPECT_GT(accepted, 0);
   EXPECT_GT(refused, 500);
-  inv.done(testing::ScriptedInvoker::Output(model::InvocationStatus::kPending));
+  inv.done(Output(model::InvocationStatus::kPending));
 
   // Consistency: every execution's history is 1..n with ExecutionStarted first, and a fresh
   // store opened on the same file sees exactly what the engine serves.
