@@ -19,8 +19,9 @@ ALLOWED = {
     "sdk": {"base", "model", "wire", "http"},
     "host": {"base", "model", "wire", "http", "engine"},
     "api": {"base", "model", "wire", "http", "engine", "store"},
-    "server": {"base", "model", "wire", "http", "engine", "store", "sdk", "host", "api"},
-    "cli": {"base", "model", "wire", "http", "server"},
+    "approvals": {"base", "model", "wire", "http", "sdk"},
+    "server": {"base", "model", "wire", "http", "engine", "store", "sdk", "host", "api", "approvals"},
+    "cli": {"base", "model", "wire", "http", "server", "approvals"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"durable/([a-z_]+)/')
 
