@@ -56,7 +56,6 @@ bool DecodeCursor(const std::string& token, int64_t* at, std::string* id) {
   return !id->empty();
 }
 
-
 }  // namespace
 
 // --- errors ---
@@ -136,12 +135,11 @@ Status HttpLambdaApi::SendCallbackSuccess(const std::string& callback_id,
                                           const std::string& result) {
   http::Client client(base_url());
   client.SetTimeout(std::chrono::seconds(30));
-  DURABLE_ASSIGN_OR_RETURN(
-      http::ClientResponse r,
-      client.Send("POST",
-                  "/2025-12-01/durable-execution-callbacks/" + PercentEncode(callback_id) +
-                      "/succeed",
-                  result, {}, "application/octet-stream"));
+  DURABLE_ASSIGN_OR_RETURN(http::ClientResponse r,
+                           client.Send("POST",
+                                       "/2025-12-01/durable-execution-callbacks/" +
+                                           PercentEncode(callback_id) + "/succeed",
+                                       result, {}, "application/octet-stream"));
   if (r.status != 200) {
     return StatusFromHttp(r.status, "SendDurableExecutionCallbackSuccess: HTTP " +
                                         std::to_string(r.status) + " " + r.body);
@@ -257,8 +255,7 @@ void Service::WakeWorkflow(const std::string& callback_id, const ApprovalResult&
   Status st = lambda_->SendCallbackSuccess(callback_id, ToJson(result).dump());
   if (!st.ok()) {
     // Not lost: the workflow's next Attach or Expire reads the outcome from the row.
-    log::Warn("approvals: completing callback of {} failed: {}", result.approval_id,
-              st.message());
+    log::Warn("approvals: completing callback of {} failed: {}", result.approval_id, st.message());
   }
 }
 
@@ -313,7 +310,8 @@ Result<CreateResult> Service::Create(const User& caller, const CreateRequest& re
   if (!request.spec.is_object()) return InvalidArgument("The body must be a JSON object.");
   Json spec_json = request.spec;
   auto req = spec_json.find("requester");
-  if (req == spec_json.end() || req->is_null() || (req->is_string() && req->get<std::string>().empty())) {
+  if (req == spec_json.end() || req->is_null() ||
+      (req->is_string() && req->get<std::string>().empty())) {
     spec_json["requester"] = caller.id;
   } else if (!admin && (!req->is_string() || req->get<std::string>() != caller.id)) {
     return Forbidden("Only an admin may request an approval on behalf of another user.");
@@ -397,8 +395,9 @@ Result<ListPage> Service::List(const User& caller, const ListQuery& q) {
   if (q.status && !q.status->empty()) {
     auto s = StatusFromString(*q.status);
     if (!s) {
-      return InvalidArgument("status must be one of pending, approved, rejected, expired, "
-                             "cancelled");
+      return InvalidArgument(
+          "status must be one of pending, approved, rejected, expired, "
+          "cancelled");
     }
     f.status = *s;
   }
@@ -492,8 +491,9 @@ Result<ApprovalView> Service::Decide(const std::string& approver, const std::str
       d.at_ms = now;
       DURABLE_ASSIGN_OR_RETURN(bool inserted, tx.InsertDecision(id, d));
       if (!inserted) return Conflict(approver + " already decided on " + id + ".");
-      DURABLE_RETURN_IF_ERROR(tx.Audit(id, now, "decided", approver,
-                                       {{"decision", decision}, {"comment", comment}, {"via", via}}));
+      DURABLE_RETURN_IF_ERROR(
+          tx.Audit(id, now, "decided", approver,
+                   {{"decision", decision}, {"comment", comment}, {"via", via}}));
       DURABLE_ASSIGN_OR_RETURN(std::vector<Decision> ds, tx.Decisions(id));
       int approvals = 0;
       for (const Decision& x : ds) approvals += x.decision == "approve" ? 1 : 0;
@@ -742,8 +742,7 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
       DURABLE_ASSIGN_OR_RETURN(bool done,
                                tx.HasAudit(approval_id, "reminded", "sequence", sequence));
       if (done) return Status::Ok();
-      return tx.Audit(approval_id, clock_->NowMs(), "reminded", "system",
-                      {{"sequence", sequence}});
+      return tx.Audit(approval_id, clock_->NowMs(), "reminded", "system", {{"sequence", sequence}});
     }));
   }
 
@@ -777,7 +776,8 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
       if (kind == NotificationKind::kOutcome) {
         t += "Your request \"" + r.spec.title + "\" is " + ToString(r.status) + ".\n";
         for (const Decision& d : view.decisions) {
-          t += "- " + d.approver + ": " + d.decision + (d.comment.empty() ? "" : " (" + d.comment + ")") + "\n";
+          t += "- " + d.approver + ": " + d.decision +
+               (d.comment.empty() ? "" : " (" + d.comment + ")") + "\n";
         }
       } else {
         t += requester_name + " asks for your approval: " + r.spec.title + "\n";
@@ -802,8 +802,8 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
       }));
       if (status == "sent") continue;  // delivered before (a retried step or a restart)
       if (needs_link && n.action_url.empty() && links_ != nullptr) {
-        int64_t expires = std::min(clock_->NowMs() + options_.link_ttl_seconds * 1000,
-                                   r.expires_at_ms);
+        int64_t expires =
+            std::min(clock_->NowMs() + options_.link_ttl_seconds * 1000, r.expires_at_ms);
         if (expires > clock_->NowMs()) {
           DURABLE_ASSIGN_OR_RETURN(std::string token, links_->Issue(approval_id, user_id, expires));
           n.action_url = base + "/approvals/links/" + token;
