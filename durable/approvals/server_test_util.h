@@ -53,6 +53,7 @@ class FakeLambda final : public LambdaApi {
   Result<std::string> StartExecution(const std::string& function, const std::string& name,
                                      const std::string& payload) override {
     std::lock_guard lock(mu);
+    if (fail_starts) return Unavailable("engine busy");
     starts.push_back({function, name, payload});
     return "arn:aws:lambda:us-east-1:123456789012:function:" + function +
            ":$LATEST/durable-execution/" + name + "/x";
@@ -64,6 +65,7 @@ class FakeLambda final : public LambdaApi {
 
   std::mutex mu;
   bool fail_callbacks = false;
+  bool fail_starts = false;
   std::vector<Completion> completions;
   struct Start {
     std::string function, name, payload;

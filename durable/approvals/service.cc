@@ -18,6 +18,8 @@ namespace {
 constexpr int kMaxListLimit = 100;
 constexpr size_t kMaxCommentChars = 4096;
 constexpr size_t kMaxRequestIdChars = 128;
+// The spec travels in the workflow's Invoke payload (at most 1 MiB for InvocationType Event).
+constexpr size_t kMaxSpecBytes = 256 * 1024;
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -341,6 +343,11 @@ Result<CreateResult> Service::Create(const User& caller, const CreateRequest& re
                            " characters");
   }
 
+  if (ToJson(spec).dump().size() > kMaxSpecBytes) {
+    return InvalidArgument("the approval spec must be at most " + std::to_string(kMaxSpecBytes) +
+                           " bytes of JSON");
+  }
+
   std::string id = NewUuid();
   std::string key =
       request.request_id ? ApiRequestKey(spec.requester, *request.request_id) : "id:" + id;
@@ -368,7 +375,23 @@ Result<CreateResult> Service::Create(const User& caller, const CreateRequest& re
     return Status::Ok();
   }));
   if (out.approval.record.execution_arn.empty()) {
-    DURABLE_RETURN_IF_ERROR(StartWorkflow(out.approval));
+    Status started = StartWorkflow(out.approval);
+    if (!started.ok()) {
+      // With a request_id the caller retries and the same row gets its workflow; without one
+      // nobody could, so the row must not stay pending with nothing waiting on it.
+      if (!request.request_id) {
+        Status closed = store_->Write([&](StoreTx& tx) -> Status {
+          int64_t now = clock_->NowMs();
+          DURABLE_ASSIGN_OR_RETURN(bool c, tx.Close(id, ApprovalStatus::kCancelled, now));
+          if (!c) return Status::Ok();
+          return tx.Audit(
+              id, now, "cancelled", "system",
+              {{"comment", "the approval workflow could not start: " + started.message()}});
+        });
+        if (!closed.ok()) log::Warn("approvals: closing {} failed: {}", id, closed.message());
+      }
+      return Unavailable("The approval workflow could not start: " + started.message());
+    }
   }
   return out;
 }

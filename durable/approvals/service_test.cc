@@ -333,6 +333,37 @@ TEST(ServiceTest, CreateIsIdempotentByRequestIdAndStartsTheWorkflow) {
   EXPECT_EQ(r->expires_at_ms, r->created_at_ms + 24 * 3600 * 1000);
 }
 
+TEST(ServiceTest, WorkflowThatCannotStart) {
+  Harness h;
+  h.lambda.fail_starts = true;
+  CreateRequest req;
+  req.spec = {{"title", "x"}, {"approvers", {"alice"}}};
+  req.request_id = "retry-me";
+  auto failed = h.service->Create(h.user("carol"), req);
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(ToHttpError(failed.status()).status, 503);
+  // With a request_id the retry finds the same row and starts its workflow.
+  h.lambda.fail_starts = false;
+  auto retried = h.service->Create(h.user("carol"), req);
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_FALSE(retried->created);
+  EXPECT_EQ(retried->approval.record.status, ApprovalStatus::kPending);
+  EXPECT_FALSE(retried->approval.record.execution_arn.empty());
+  // Without one, the row is closed instead of staying pending forever.
+  h.lambda.fail_starts = true;
+  req.request_id.reset();
+  EXPECT_FALSE(h.service->Create(h.user("carol"), req).ok());
+  ListQuery cancelled;
+  cancelled.status = "cancelled";
+  auto page = h.service->List(h.user("admin"), cancelled);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 1u);
+  // A spec too large for the workflow's Invoke payload is refused up front.
+  h.lambda.fail_starts = false;
+  req.spec["payload"] = {{"blob", std::string(300 * 1024, 'x')}};
+  EXPECT_EQ(h.service->Create(h.user("carol"), req).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(ServiceTest, RegisterByRequestKeyIsIdempotentAndCompleteAppendsOnce) {
   Harness h;
   RegisterRequest reg;
