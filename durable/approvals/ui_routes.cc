@@ -7,15 +7,8 @@
 namespace durable::approvals {
 namespace {
 
-constexpr char kErrorTypeHeader[] = "X-Amzn-ErrorType";
-
 void NotFound(http::Response& rs) {
-  rs.status = 404;
-  rs.headers.emplace(kErrorTypeHeader, "ResourceNotFoundException");
-  rs.content_type = "application/json";
-  static constexpr char kMessage[] = "No such file in the web UI.";
-  rs.body = std::string("{\"Type\":\"User\",\"message\":\"") + kMessage + "\",\"Message\":\"" +
-            kMessage + "\"}";
+  http::WriteAwsError(rs, 404, "ResourceNotFoundException", "No such file in the web UI.");
 }
 
 const UiFile* FindFile(std::string_view path) {
