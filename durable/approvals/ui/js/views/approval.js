@@ -37,8 +37,8 @@ export async function renderApproval(main, ctx, id) {
     auditSlot);
 
   const userId = ctx.user?.id;
-  const isApprover = () => [...(approval.approvers ?? []), ...(approval.escalation_approvers ?? [])]
-    .includes(userId);
+  // `approvers` includes escalation approvers once the escalation happened.
+  const isApprover = () => (approval.approvers ?? []).includes(userId);
   const myDecision = () => (approval.decisions ?? []).find((d) => d.approver === userId);
   const canCancel = () => approval.requester === userId || ctx.hasRole("admin");
 
