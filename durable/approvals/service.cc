@@ -112,6 +112,14 @@ Status StatusFromHttp(int http_status, const std::string& message) {
   }
 }
 
+std::optional<NotificationKind> NotificationKindFromString(const std::string& text) {
+  for (NotificationKind k : {NotificationKind::kRequest, NotificationKind::kReminder,
+                             NotificationKind::kEscalation, NotificationKind::kOutcome}) {
+    if (ToString(k) == text) return k;
+  }
+  return std::nullopt;
+}
+
 // --- HttpLambdaApi ---
 
 void HttpLambdaApi::SetBaseUrl(std::string base_url) {
@@ -544,6 +552,44 @@ Result<ApprovalView> Service::Cancel(const User& caller, const std::string& id,
   }
   WakeWorkflow(callback_id, *outcome);
   return Load(id, /*with_audit=*/false);
+}
+
+Result<LinkView> Service::InspectLink(const std::string& token) {
+  if (links_ == nullptr) return Internal("approvals: links are not configured");
+  LinkView view;
+  DURABLE_ASSIGN_OR_RETURN(view.check, links_->Check(token));
+  if (view.check.problem != LinkProblem::kForged) {
+    auto loaded = Load(view.check.claims.approval_id, /*with_audit=*/false);
+    if (loaded.ok()) {
+      view.approval = std::move(loaded).value();
+    } else if (loaded.status().code() == StatusCode::kNotFound) {
+      view.check.problem = LinkProblem::kForged;
+    } else {
+      return loaded.status();
+    }
+  }
+  return view;
+}
+
+Result<ApprovalView> Service::DecideByLink(const std::string& token, const std::string& decision,
+                                           const std::string& comment) {
+  DURABLE_ASSIGN_OR_RETURN(LinkView view, InspectLink(token));
+  switch (view.check.problem) {
+    case LinkProblem::kForged:
+      return Forbidden("This link is not valid.");
+    case LinkProblem::kUsed:
+      return Conflict("This link has already been used.");
+    case LinkProblem::kExpired:
+      return Gone("This link has expired.");
+    case LinkProblem::kNone:
+      break;
+  }
+  const LinkClaims& c = view.check.claims;
+  DURABLE_ASSIGN_OR_RETURN(ApprovalView decided,
+                           Decide(c.approver, c.approval_id, decision, comment, "link"));
+  DURABLE_ASSIGN_OR_RETURN(bool marked, links_->MarkUsed(c.jti));
+  (void)marked;  // a concurrent use of the same link lost in Decide (the approver decided once)
+  return decided;
 }
 
 // --- ApprovalsBackend ---

@@ -101,6 +101,14 @@ struct ListPage {
   std::optional<std::string> next_token;
 };
 
+std::optional<NotificationKind> NotificationKindFromString(const std::string& text);
+
+// What a one-click link shows on its confirm page.
+struct LinkView {
+  LinkCheck check;
+  std::optional<ApprovalView> approval;  // unless the link is forged
+};
+
 struct ServiceOptions {
   std::string public_url;  // base URL in links; may be set later with SetPublicUrl
   int64_t link_ttl_seconds = 86400;
@@ -126,6 +134,12 @@ class Service final : public ApprovalsBackend {
                               const std::string& via);
   Result<ApprovalView> Cancel(const User& caller, const std::string& id,
                               const std::string& comment);
+  // The confirm page's data: never changes state.
+  Result<LinkView> InspectLink(const std::string& token);
+  // Decides as the link's approver, once: Forbidden for a forged link, Gone for an expired one,
+  // Conflict for a used one; otherwise the rules of Decide (via "link").
+  Result<ApprovalView> DecideByLink(const std::string& token, const std::string& decision,
+                                    const std::string& comment);
   // Loads without an access check (link pages).
   Result<ApprovalView> Load(const std::string& id, bool with_audit);
 
