@@ -179,6 +179,7 @@ test("an approver approves in the inbox and sees the workflow succeed", async ()
   assert.equal(got.body.decisions.length, 1);
   assert.equal(got.body.decisions[0].approver, "alice");
   assert.equal(got.body.decisions[0].comment, "Looks good, ship it");
+  assert.equal(got.body.decisions[0].via, "ui");
   assert.equal(await executionStatus(created.execution_arn), "SUCCEEDED");
   assert.deepEqual(errors, []);
   await context.close();

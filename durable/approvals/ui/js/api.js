@@ -85,7 +85,7 @@ export const listApprovals = (params) => call("GET", `/approvals${query(params)}
 export const getApproval = (id) => call("GET", `/approvals/${enc(id)}`);
 
 export const decide = (id, decision, comment) =>
-  call("POST", `/approvals/${enc(id)}/decision`, { decision, comment });
+  call("POST", `/approvals/${enc(id)}/decision`, { decision, comment, via: "ui" });
 
 export const cancelApproval = (id, comment) =>
   call("POST", `/approvals/${enc(id)}/cancel`, { comment });
