@@ -9,6 +9,7 @@
 #include "durable/approvals/routes.h"
 #include "durable/approvals/service.h"
 #include "durable/approvals/store.h"
+#include "durable/approvals/ui_routes.h"
 #include "durable/approvals/workflow.h"
 #include "durable/base/clock.h"
 #include "durable/base/macros.h"
@@ -147,6 +148,7 @@ Result<std::unique_ptr<DurableServer>> DurableServer::Start(const ServeOptions& 
 
   api::RegisterLambdaRoutes(parts->http, *parts->engine, {});
   parts->processes.RegisterRoutes(parts->http);
+  approvals::RegisterUiRoutes(parts->http);  // the web UI at /ui/
   parts->http.Route("GET", {"durable", "v1", "health"},
                     [](const http::Request&, http::Response& r) { r.body = R"({"status":"ok"})"; });
   DURABLE_ASSIGN_OR_RETURN(parts->port, parts->http.Start());
