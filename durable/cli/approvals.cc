@@ -240,8 +240,7 @@ ApprovalsCommand::ApprovalsCommand(CLI::App& app) {
   create_->add_option("--title", create_args_.title, "Title")->required();
   create_->add_option("--description", create_args_.description, "Description");
   create_->add_option("--approver", create_args_.approvers, "Approver user id (repeatable)")
-      ->required()
-      ->take_last(false);
+      ->required();
   create_->add_option("--quorum", create_args_.quorum, "Approvals needed (default 1)");
   create_->add_option("--timeout", create_args_.timeout, "Time to decide: 90s, 15m, 2h, 7d");
   create_->add_option("--reminder-every", create_args_.reminder_every, "Remind approvers every ...");
