@@ -4,11 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "durable/base/result.h"
 
@@ -59,5 +58,10 @@ Json ToJson(const Decision& decision);
 Result<Decision> DecisionFromJson(const Json& json);
 Json ToJson(const ApprovalResult& result);
 Result<ApprovalResult> ResultFromJson(const Json& json);
+
+// Times on the approvals API: RFC 3339 UTC with milliseconds ("2026-11-26T17:40:00.000Z").
+std::string FormatTimeMs(int64_t ms);
+// Accepts that form (fraction optional, 'Z' required); nullopt otherwise.
+std::optional<int64_t> ParseTimeMs(const std::string& text);
 
 }  // namespace durable::approvals
