@@ -1,12 +1,11 @@
 #include "durable/cli/approvals.h"
 
-#include <openssl/sha.h>
-
 #include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
 
+#include "durable/approvals/identity.h"
 #include "durable/base/ids.h"
 #include "durable/base/macros.h"
 #include "durable/cli/table.h"
@@ -217,18 +216,6 @@ Result<Json> BuildCreateBody(const ApprovalCreateArgs& a) {
   return body;
 }
 
-std::string HashToken(const std::string& token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : digest) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
-
 ApprovalsCommand::ApprovalsCommand(CLI::App& app) {
   if (const char* ep = std::getenv("DURABLE_ENDPOINT")) client_.endpoint = ep;
   if (const char* tok = std::getenv("DURABLE_TOKEN")) token_ = tok;
@@ -292,7 +279,7 @@ std::optional<int> ApprovalsCommand::Run() {
   if (!root_->parsed()) return std::nullopt;
   client_.output = output_ == "table" ? OutputFormat::kTable : OutputFormat::kJson;
   if (hash_->parsed()) {
-    std::cout << HashToken(secret_) << "\n";
+    std::cout << approvals::HashToken(secret_) << "\n";
     return 0;
   }
   if (token_.empty()) {

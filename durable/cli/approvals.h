@@ -38,9 +38,6 @@ Result<int64_t> ParseDuration(const std::string& text);
 // The POST /approvals body for `create` (ApprovalSpec JSON + request_id).
 Result<nlohmann::json> BuildCreateBody(const ApprovalCreateArgs& args);
 
-// Lower-case hex of SHA-256(token): the `token_sha256` of a user in the approvals config.
-std::string HashToken(const std::string& token);
-
 // Registers `approvals` and its subcommands on `app`; after parsing, Run() executes the chosen
 // one and returns its exit code, or nullopt when `approvals` was not used.
 class ApprovalsCommand {

@@ -59,10 +59,5 @@ TEST(BuildCreateBody, RejectsBadPayloadAndHalfAnEscalation) {
   EXPECT_FALSE(BuildCreateBody(a).ok());
 }
 
-TEST(HashToken, IsSha256Hex) {
-  EXPECT_EQ(HashToken("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(HashToken(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-}
-
 }  // namespace
 }  // namespace durable::cli
