@@ -39,11 +39,13 @@ TOKENS = {u: "tok-%s-%s" % (u, hashlib.sha256(u.encode()).hexdigest()[:12]) for 
 
 
 class Receiver:
-    """A webhook endpoint that records every POST it gets (thread-safe)."""
+    """A webhook endpoint that records every POST it gets (thread-safe). `fail_first(title)`
+    makes it answer 500 to the first notification of the approval with that title."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.posts = []
+        self.fail_titles = set()
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -54,14 +56,20 @@ class Receiver:
                     parsed = json.loads(body)
                 except ValueError:
                     parsed = None
+                title = None
+                if isinstance(parsed, dict) and isinstance(parsed.get("data"), dict):
+                    title = parsed["data"].get("title")
                 with receiver.lock:
+                    fail = title in receiver.fail_titles
+                    receiver.fail_titles.discard(title)
                     receiver.posts.append({"path": self.path, "body": body, "json": parsed,
-                                           "headers": dict(self.headers)})
-                self.send_response(200)
+                                           "headers": dict(self.headers),
+                                           "status": 500 if fail else 200})
+                self.send_response(500 if fail else 200)
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", "2")
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(b"no" if fail else b"ok")
 
             def log_message(self, *args):
                 pass
@@ -75,22 +83,20 @@ class Receiver:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def for_approval(self, approval_id):
+    def fail_first(self, title):
         with self.lock:
-            return [p for p in self.posts if approval_id in p["body"]]
+            self.fail_titles.add(title)
+
+    def for_approval(self, approval_id, delivered_only=True):
+        with self.lock:
+            return [p for p in self.posts
+                    if isinstance(p["json"], dict) and p["json"].get("approval_id") == approval_id
+                    and (p["status"] == 200 or not delivered_only)]
 
     @staticmethod
     def key(post):
-        """What makes one notification: its delivery key when the body has one."""
-        j = post["json"]
-        if isinstance(j, dict):
-            for k in ("key", "notification_key", "idempotency_key"):
-                if isinstance(j.get(k), str):
-                    return j[k]
-            data = j.get("notification") if isinstance(j.get("notification"), dict) else j
-            if isinstance(data.get("key"), str):
-                return data["key"]
-        return post["headers"].get("Idempotency-Key") or post["body"]
+        """What makes one notification: its delivery key (approval/kind/sequence/recipient)."""
+        return post["json"]["key"]
 
 
 def find_links(text):
@@ -258,11 +264,8 @@ class ApprovalsBase(unittest.TestCase):
         return self.api.json("POST", "/approvals/%s/decision" % approval_id,
                              {"decision": decision, "comment": comment}, user=user, expect=expect)
 
-    def assert_no_duplicate_notifications(self, approval_ids=None):
-        with self.receiver.lock:
-            posts = list(self.receiver.posts)
-        if approval_ids is not None:
-            posts = [p for p in posts if any(i in p["body"] for i in approval_ids)]
+    def assert_no_duplicate_notifications(self, approval_ids):
+        posts = [p for i in approval_ids for p in self.receiver.for_approval(i)]
         counts = collections.Counter(Receiver.key(p) for p in posts)
         dups = {k: n for k, n in counts.items() if n > 1}
         self.assertEqual(dups, {}, "notifications delivered more than once")
@@ -447,6 +450,26 @@ class ApprovalsTest(ApprovalsBase):
         self.assertEqual(len(self.receiver.for_approval(aid)), len(self.notified(a)))
         self.assert_no_duplicate_notifications([aid])
 
+    def test_failed_delivery_is_recorded_and_retried(self):
+        title = "Flaky webhook %d" % time.time_ns()
+        self.receiver.fail_first(title)
+        c = self.create(["carol"], title=title, timeout_seconds=600)
+        aid = c["approval_id"]
+        a = self.wait_waiting(c, 0)
+        a = self.wait_audit(aid, ["requested", "notification_failed", "notified"])
+        failed = a["audit"][1]
+        self.assertEqual(failed["detail"]["recipient"], "carol")
+        self.assertEqual(failed["detail"]["channel"], "webhook")
+        self.assertIn("500", failed["detail"]["error"])
+        attempts = self.receiver.for_approval(aid, delivered_only=False)
+        self.assertEqual([p["status"] for p in attempts], [500, 200])
+        self.assertEqual(Receiver.key(attempts[0]), Receiver.key(attempts[1]))
+        self.decide(aid, "carol", "approve")
+        a, _ = self.wait_done(c, "approved")
+        self.assertEqual(kinds(a), ["requested", "notification_failed", "notified", "decided",
+                                    "approved", "notified", "completed"])
+        self.assert_no_duplicate_notifications([aid])
+
     def test_wrong_tokens_are_refused_and_change_nothing(self):
         c = self.create(["alice"], timeout_seconds=600)
         aid = c["approval_id"]
@@ -484,14 +507,13 @@ class ApprovalsTest(ApprovalsBase):
         aid = c["approval_id"]
         before = self.wait_waiting(c, 2)
         posts = self.receiver.for_approval(aid)
-        links = {}
-        for p in posts:
-            for tok in find_links(p["body"]):
-                who = "alice" if "alice" in p["body"] else "bob" if "bob" in p["body"] else None
-                links.setdefault(tok, who)
-        self.assertEqual(len(links), 2, [p["body"] for p in posts])
-        alice_link = [t for t, w in links.items() if w == "alice"]
-        self.assertTrue(alice_link, links)
+        links = {p["json"]["recipient"]["user_id"]: find_links(p["json"]["action_url"])
+                 for p in posts}
+        self.assertEqual(sorted(links), ["alice", "bob"])
+        self.assertEqual(len(links["alice"]), 1, links)
+        self.assertIn(links["alice"][0], posts[0]["json"]["text"] + posts[1]["json"]["text"])
+        self.assertNotEqual(links["alice"], links["bob"])
+        alice_link = links["alice"]
         token = alice_link[0]
         link = "/approvals/links/" + token
 
@@ -600,7 +622,7 @@ class ExpiredLinkTest(ApprovalsBase):
         c = self.create(["alice"], timeout_seconds=600)
         aid = c["approval_id"]
         before = self.wait_waiting(c, 1)
-        toks = [t for p in self.receiver.for_approval(aid) for t in find_links(p["body"])]
+        toks = [t for p in self.receiver.for_approval(aid) for t in find_links(p["json"]["action_url"])]
         self.assertTrue(toks)
         issued = time.time()
         self.poll("the link's expiry", lambda: time.time() > issued + 2.5)
