@@ -122,6 +122,11 @@ bool IsTimeout(const sdk::CallbackError& e) {
 
 ApprovalResult RequestApproval(DurableContext& ctx, const ApprovalSpec& spec,
                                ApprovalsBackend& backend, std::optional<std::string> approval_id) {
+  // A spec that does not validate (e.g. timeout 0 would mean a callback without timeout) is a
+  // programming error, reported before anything is checkpointed.
+  if (auto valid = SpecFromJson(ToJson(spec)); !valid.ok()) {
+    sdk::ThrowInvalidArgument("invalid approval spec: " + valid.status().message());
+  }
   // 1. Record the approval (idempotent: the key is unique per execution and call site).
   Json reg = ctx.Step(
       "approval:register",

@@ -228,6 +228,14 @@ TEST_F(HelperTest, InvalidRegistrationFailsWithoutRetry) {
   EXPECT_EQ(backend.calls(), (Calls{"register"}));
 }
 
+TEST_F(HelperTest, InvalidSpecFailsBeforeAnyBackendCall) {
+  auto out = h.Start(HandlerFor(Spec(0)));
+  ASSERT_EQ(out.status, InvocationStatus::kFailed);
+  EXPECT_EQ(out.error->error_message,
+            "invalid approval spec: timeout_seconds must be greater than 0");
+  EXPECT_TRUE(backend.calls().empty());
+}
+
 TEST_F(HelperTest, NotificationThatKeepsFailingDoesNotEndTheApproval) {
   auto handler = HandlerFor(Spec(600));
   backend.FailNext(Status::Ok());                                          // Register succeeds...

@@ -48,8 +48,8 @@ Result<Registration> HttpBackend::Register(const RegisterRequest& request) {
 
 Result<ApprovalResult> HttpBackend::Attach(const std::string& approval_id,
                                            const std::string& callback_id) {
-  DURABLE_ASSIGN_OR_RETURN(Json a,
-                           Call("attach", {{"approval_id", approval_id}, {"callback_id", callback_id}}));
+  DURABLE_ASSIGN_OR_RETURN(
+      Json a, Call("attach", {{"approval_id", approval_id}, {"callback_id", callback_id}}));
   return ResultFromJson(a);
 }
 

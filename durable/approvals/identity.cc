@@ -56,7 +56,8 @@ Result<ApprovalsConfig> ParseApprovalsConfig(const Json& json) {
   auto url = StringField(json, "public_url", "config", false);
   if (!url.ok()) return url.status();
   config.public_url = *url;
-  while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+  while (!config.public_url.empty() && config.public_url.back() == '/')
+    config.public_url.pop_back();
   if (auto it = json.find("link_ttl_seconds"); it != json.end() && !it->is_null()) {
     if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
       return InvalidArgument("config.link_ttl_seconds must be a positive integer");
@@ -86,7 +87,8 @@ Result<ApprovalsConfig> ParseApprovalsConfig(const Json& json) {
       auto hash = StringField(u, "token_sha256", path, false);
       if (!hash.ok()) return hash.status();
       std::string h = *hash;
-      std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(h.begin(), h.end(), h.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
       if (!h.empty() && !IsHex64(h)) {
         return InvalidArgument(path + ".token_sha256 must be 64 hex digits (SHA-256 of the token)");
       }
@@ -126,7 +128,8 @@ Result<ApprovalsConfig> LoadApprovalsConfig(const std::string& path) {
   std::stringstream buf;
   buf << in.rdbuf();
   Json json = Json::parse(buf.str(), nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) return InvalidArgument("approvals config " + path + " is not valid JSON");
+  if (json.is_discarded())
+    return InvalidArgument("approvals config " + path + " is not valid JSON");
   auto config = ParseApprovalsConfig(json);
   if (!config.ok()) return InvalidArgument(path + ": " + config.status().message());
   return config;

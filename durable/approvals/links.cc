@@ -26,9 +26,12 @@ std::string Base64UrlEncode(std::string_view bytes) {
 bool Base64UrlDecode(std::string_view text, std::string* out) {
   std::string s(text);
   for (char& c : s) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
-    else if (c == '+' || c == '/' || c == '=') return false;
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+    else if (c == '+' || c == '/' || c == '=')
+      return false;
   }
   while (s.size() % 4 != 0) s.push_back('=');
   return Base64Decode(s, out);
@@ -68,11 +71,8 @@ Result<std::string> Links::Issue(const std::string& approval_id, const std::stri
   link.approver = approver;
   link.expires_at_ms = expires_at_ms;
   DURABLE_RETURN_IF_ERROR(store_->Write([&](StoreTx& tx) { return tx.InsertLink(link); }));
-  Json claims = {{"v", 1},
-                 {"jti", link.jti},
-                 {"aid", approval_id},
-                 {"sub", approver},
-                 {"exp", expires_at_ms}};
+  Json claims = {
+      {"v", 1}, {"jti", link.jti}, {"aid", approval_id}, {"sub", approver}, {"exp", expires_at_ms}};
   std::string payload = Base64UrlEncode(claims.dump());
   return payload + "." + Sign(payload);
 }

@@ -55,12 +55,23 @@ std::string Html(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -158,11 +169,10 @@ class Api {
     req.spec = std::move(body);
     DURABLE_ASSIGN_OR_RETURN(CreateResult created, service_.Create(caller, req));
     const ApprovalRecord& r = created.approval.record;
-    WriteJson(rs,
-              {{"approval_id", r.id},
-               {"execution_arn", r.execution_arn},
-               {"status", ToString(r.status)}},
-              created.created ? 201 : 200);
+    WriteJson(
+        rs,
+        {{"approval_id", r.id}, {"execution_arn", r.execution_arn}, {"status", ToString(r.status)}},
+        created.created ? 201 : 200);
     return Status::Ok();
   }
 
@@ -198,7 +208,8 @@ class Api {
     DURABLE_ASSIGN_OR_RETURN(std::string via, OptStringField(body, "via"));
     if (via.empty()) via = "api";
     if (via != "api" && via != "ui") return InvalidArgument("via must be \"api\" or \"ui\"");
-    DURABLE_ASSIGN_OR_RETURN(ApprovalView v, service_.Decide(caller.id, id, decision, comment, via));
+    DURABLE_ASSIGN_OR_RETURN(ApprovalView v,
+                             service_.Decide(caller.id, id, decision, comment, via));
     WriteJson(rs, ToApiJson(v, false));
     return Status::Ok();
   }
@@ -277,7 +288,8 @@ class Api {
     auto view = service_.InspectLink(token);
     if (!view.ok()) {
       HttpError e = ToHttpError(view.status());
-      return WritePage(rs, e.status, "Something went wrong", "<p>" + Html(view.status().message()) + "</p>");
+      return WritePage(rs, e.status, "Something went wrong",
+                       "<p>" + Html(view.status().message()) + "</p>");
     }
     switch (view->check.problem) {
       case LinkProblem::kForged:
@@ -326,9 +338,9 @@ class Api {
                           : e.status == 410 ? "This request has expired"
                           : e.status == 400 ? "Please choose approve or reject"
                                             : "Something went wrong";
-      return WritePage(rs, e.status, title,
-                       "<p class=\"note\">" + Html(decided.status().message()) +
-                           " Nothing was changed.</p>");
+      return WritePage(
+          rs, e.status, title,
+          "<p class=\"note\">" + Html(decided.status().message()) + " Nothing was changed.</p>");
     }
     std::string verb = field("decision") == "approve" ? "approved" : "rejected";
     WritePage(rs, 200, "Thank you: you " + verb,

@@ -18,6 +18,8 @@ namespace {
 constexpr int kMaxListLimit = 100;
 constexpr size_t kMaxCommentChars = 4096;
 constexpr size_t kMaxRequestIdChars = 128;
+// The spec travels in the workflow's Invoke payload (at most 1 MiB for InvocationType Event).
+constexpr size_t kMaxSpecBytes = 256 * 1024;
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -55,7 +57,6 @@ bool DecodeCursor(const std::string& token, int64_t* at, std::string* id) {
   *id = raw.substr(colon + 1);
   return !id->empty();
 }
-
 
 }  // namespace
 
@@ -136,12 +137,11 @@ Status HttpLambdaApi::SendCallbackSuccess(const std::string& callback_id,
                                           const std::string& result) {
   http::Client client(base_url());
   client.SetTimeout(std::chrono::seconds(30));
-  DURABLE_ASSIGN_OR_RETURN(
-      http::ClientResponse r,
-      client.Send("POST",
-                  "/2025-12-01/durable-execution-callbacks/" + PercentEncode(callback_id) +
-                      "/succeed",
-                  result, {}, "application/octet-stream"));
+  DURABLE_ASSIGN_OR_RETURN(http::ClientResponse r,
+                           client.Send("POST",
+                                       "/2025-12-01/durable-execution-callbacks/" +
+                                           PercentEncode(callback_id) + "/succeed",
+                                       result, {}, "application/octet-stream"));
   if (r.status != 200) {
     return StatusFromHttp(r.status, "SendDurableExecutionCallbackSuccess: HTTP " +
                                         std::to_string(r.status) + " " + r.body);
@@ -257,8 +257,7 @@ void Service::WakeWorkflow(const std::string& callback_id, const ApprovalResult&
   Status st = lambda_->SendCallbackSuccess(callback_id, ToJson(result).dump());
   if (!st.ok()) {
     // Not lost: the workflow's next Attach or Expire reads the outcome from the row.
-    log::Warn("approvals: completing callback of {} failed: {}", result.approval_id,
-              st.message());
+    log::Warn("approvals: completing callback of {} failed: {}", result.approval_id, st.message());
   }
 }
 
@@ -313,7 +312,8 @@ Result<CreateResult> Service::Create(const User& caller, const CreateRequest& re
   if (!request.spec.is_object()) return InvalidArgument("The body must be a JSON object.");
   Json spec_json = request.spec;
   auto req = spec_json.find("requester");
-  if (req == spec_json.end() || req->is_null() || (req->is_string() && req->get<std::string>().empty())) {
+  if (req == spec_json.end() || req->is_null() ||
+      (req->is_string() && req->get<std::string>().empty())) {
     spec_json["requester"] = caller.id;
   } else if (!admin && (!req->is_string() || req->get<std::string>() != caller.id)) {
     return Forbidden("Only an admin may request an approval on behalf of another user.");
@@ -343,6 +343,11 @@ Result<CreateResult> Service::Create(const User& caller, const CreateRequest& re
                            " characters");
   }
 
+  if (ToJson(spec).dump().size() > kMaxSpecBytes) {
+    return InvalidArgument("the approval spec must be at most " + std::to_string(kMaxSpecBytes) +
+                           " bytes of JSON");
+  }
+
   std::string id = NewUuid();
   std::string key =
       request.request_id ? ApiRequestKey(spec.requester, *request.request_id) : "id:" + id;
@@ -370,7 +375,23 @@ Result<CreateResult> Service::Create(const User& caller, const CreateRequest& re
     return Status::Ok();
   }));
   if (out.approval.record.execution_arn.empty()) {
-    DURABLE_RETURN_IF_ERROR(StartWorkflow(out.approval));
+    Status started = StartWorkflow(out.approval);
+    if (!started.ok()) {
+      // With a request_id the caller retries and the same row gets its workflow; without one
+      // nobody could, so the row must not stay pending with nothing waiting on it.
+      if (!request.request_id) {
+        Status closed = store_->Write([&](StoreTx& tx) -> Status {
+          int64_t now = clock_->NowMs();
+          DURABLE_ASSIGN_OR_RETURN(bool c, tx.Close(id, ApprovalStatus::kCancelled, now));
+          if (!c) return Status::Ok();
+          return tx.Audit(
+              id, now, "cancelled", "system",
+              {{"comment", "the approval workflow could not start: " + started.message()}});
+        });
+        if (!closed.ok()) log::Warn("approvals: closing {} failed: {}", id, closed.message());
+      }
+      return Unavailable("The approval workflow could not start: " + started.message());
+    }
   }
   return out;
 }
@@ -397,8 +418,9 @@ Result<ListPage> Service::List(const User& caller, const ListQuery& q) {
   if (q.status && !q.status->empty()) {
     auto s = StatusFromString(*q.status);
     if (!s) {
-      return InvalidArgument("status must be one of pending, approved, rejected, expired, "
-                             "cancelled");
+      return InvalidArgument(
+          "status must be one of pending, approved, rejected, expired, "
+          "cancelled");
     }
     f.status = *s;
   }
@@ -492,8 +514,9 @@ Result<ApprovalView> Service::Decide(const std::string& approver, const std::str
       d.at_ms = now;
       DURABLE_ASSIGN_OR_RETURN(bool inserted, tx.InsertDecision(id, d));
       if (!inserted) return Conflict(approver + " already decided on " + id + ".");
-      DURABLE_RETURN_IF_ERROR(tx.Audit(id, now, "decided", approver,
-                                       {{"decision", decision}, {"comment", comment}, {"via", via}}));
+      DURABLE_RETURN_IF_ERROR(
+          tx.Audit(id, now, "decided", approver,
+                   {{"decision", decision}, {"comment", comment}, {"via", via}}));
       DURABLE_ASSIGN_OR_RETURN(std::vector<Decision> ds, tx.Decisions(id));
       int approvals = 0;
       for (const Decision& x : ds) approvals += x.decision == "approve" ? 1 : 0;
@@ -742,8 +765,7 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
       DURABLE_ASSIGN_OR_RETURN(bool done,
                                tx.HasAudit(approval_id, "reminded", "sequence", sequence));
       if (done) return Status::Ok();
-      return tx.Audit(approval_id, clock_->NowMs(), "reminded", "system",
-                      {{"sequence", sequence}});
+      return tx.Audit(approval_id, clock_->NowMs(), "reminded", "system", {{"sequence", sequence}});
     }));
   }
 
@@ -777,7 +799,8 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
       if (kind == NotificationKind::kOutcome) {
         t += "Your request \"" + r.spec.title + "\" is " + ToString(r.status) + ".\n";
         for (const Decision& d : view.decisions) {
-          t += "- " + d.approver + ": " + d.decision + (d.comment.empty() ? "" : " (" + d.comment + ")") + "\n";
+          t += "- " + d.approver + ": " + d.decision +
+               (d.comment.empty() ? "" : " (" + d.comment + ")") + "\n";
         }
       } else {
         t += requester_name + " asks for your approval: " + r.spec.title + "\n";
@@ -802,8 +825,8 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
       }));
       if (status == "sent") continue;  // delivered before (a retried step or a restart)
       if (needs_link && n.action_url.empty() && links_ != nullptr) {
-        int64_t expires = std::min(clock_->NowMs() + options_.link_ttl_seconds * 1000,
-                                   r.expires_at_ms);
+        int64_t expires =
+            std::min(clock_->NowMs() + options_.link_ttl_seconds * 1000, r.expires_at_ms);
         if (expires > clock_->NowMs()) {
           DURABLE_ASSIGN_OR_RETURN(std::string token, links_->Issue(approval_id, user_id, expires));
           n.action_url = base + "/approvals/links/" + token;

@@ -117,9 +117,8 @@ struct ServiceOptions {
 class Service final : public ApprovalsBackend {
  public:
   // None of the pointers is owned; all must outlive the service. `notifiers` may be empty.
-  Service(Store* store, const Identity* identity, Links* links,
-          std::vector<Notifier*> notifiers, LambdaApi* lambda, const Clock* clock,
-          ServiceOptions options);
+  Service(Store* store, const Identity* identity, Links* links, std::vector<Notifier*> notifiers,
+          LambdaApi* lambda, const Clock* clock, ServiceOptions options);
 
   void SetPublicUrl(const std::string& url);
   const Identity& identity() const { return *identity_; }

@@ -138,8 +138,8 @@ class Stmt {
   }
   Stmt& Bind(int v) { return Bind(int64_t{v}); }
   Stmt& Bind(const std::string& s) {
-    if (ok()) rc_ = sqlite3_bind_text64(stmt_, next_++, s.data(), s.size(), SQLITE_TRANSIENT,
-                                        SQLITE_UTF8);
+    if (ok())
+      rc_ = sqlite3_bind_text64(stmt_, next_++, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     return *this;
   }
   Stmt& Bind(const char* s) { return Bind(std::string(s)); }
@@ -236,7 +236,8 @@ Result<std::vector<std::string>> StoreTx::ApproversWhere(const std::string& id,
 }
 
 Result<std::optional<ApprovalRecord>> StoreTx::Find(const std::string& id) {
-  std::string sql = std::string("SELECT ") + kRequestColumns + " FROM approval_requests WHERE id = ?";
+  std::string sql =
+      std::string("SELECT ") + kRequestColumns + " FROM approval_requests WHERE id = ?";
   Stmt q(db_, sql.c_str());
   q.Bind(id);
   DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -465,15 +466,24 @@ Status StoreTx::RecordDelivery(const std::string& key, const std::string& approv
           "(key, approval_id, kind, recipient, channel, status, attempts) "
           "VALUES (?, ?, ?, ?, ?, ?, 1) "
           "ON CONFLICT (key) DO UPDATE SET status = excluded.status, attempts = attempts + 1");
-  up.Bind(key).Bind(approval_id).Bind(kind).Bind(recipient).Bind(channel).Bind(
-      ok ? "sent" : "failed");
+  up.Bind(key)
+      .Bind(approval_id)
+      .Bind(kind)
+      .Bind(recipient)
+      .Bind(channel)
+      .Bind(ok ? "sent" : "failed");
   DURABLE_RETURN_IF_ERROR(up.Run());
   DURABLE_ASSIGN_OR_RETURN(int64_t attempt, DeliveryAttempts(key));
   Stmt ins(db_,
            "INSERT INTO approval_delivery_attempts "
            "(approval_id, key, channel, attempt, ok, error, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  ins.Bind(approval_id).Bind(key).Bind(channel).Bind(attempt).Bind(int64_t{ok ? 1 : 0}).Bind(
-      error).Bind(at_ms);
+  ins.Bind(approval_id)
+      .Bind(key)
+      .Bind(channel)
+      .Bind(attempt)
+      .Bind(int64_t{ok ? 1 : 0})
+      .Bind(error)
+      .Bind(at_ms);
   return ins.Run();
 }
 
@@ -481,8 +491,11 @@ Status StoreTx::InsertLink(const LinkRecord& link) {
   Stmt q(db_,
          "INSERT INTO approval_links (jti, approval_id, approver, expires_at_ms, used_at_ms) "
          "VALUES (?, ?, ?, ?, ?)");
-  q.Bind(link.jti).Bind(link.approval_id).Bind(link.approver).Bind(link.expires_at_ms).Bind(
-      link.used_at_ms);
+  q.Bind(link.jti)
+      .Bind(link.approval_id)
+      .Bind(link.approver)
+      .Bind(link.expires_at_ms)
+      .Bind(link.used_at_ms);
   return q.Run();
 }
 
@@ -532,9 +545,8 @@ Status StoreTx::ExecForTest(const std::string& sql) { return Exec(db_, sql); }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status st = SqlError(nullptr, rc, "open " + path);
     sqlite3_close_v2(db);

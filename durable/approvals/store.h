@@ -56,7 +56,7 @@ struct LinkRecord {
 // Newest first: (created_at_ms, id) descending.
 struct ListFilter {
   std::optional<ApprovalStatus> status;
-  std::optional<std::string> approver;    // may decide it or did
+  std::optional<std::string> approver;  // may decide it or did
   std::optional<std::string> requester;
   std::optional<std::string> visible_to;  // requester, approver or decider is this user
   int limit = 50;
