@@ -195,7 +195,8 @@ class ApprovalsBase(unittest.TestCase):
         created = self.api.json("POST", "/approvals", body, user=user, expect=expect)
         self.assertEqual(created["status"], "pending")
         self.assertTrue(created["approval_id"])
-        self.assertIn(":durable-execution/", created["execution_arn"])
+        self.assertIn(":function:approval-workflow:$LATEST/durable-execution/approval-" +
+                      created["approval_id"] + "/", created["execution_arn"])
         return created
 
     def get(self, approval_id, user="root"):
@@ -356,7 +357,8 @@ class ApprovalsTest(ApprovalsBase):
                              headers={"Authorization": "Bearer " + TOKENS[user],
                                       "Content-Type": "application/json"})
                 r = conn.getresponse()
-                results[user] = (r.status, r.read().decode())
+                results[user] = (r.status, r.getheader("X-Amzn-ErrorType", "") + " " +
+                                 r.read().decode())
                 conn.close()
             threads = [threading.Thread(target=go, args=(u,)) for u in plan]
             for t in threads:
@@ -482,8 +484,8 @@ class ApprovalsTest(ApprovalsBase):
             self.assertEqual(status, 401, "token %r: %s" % (token, raw))
             self.assertEqual(headers.get("X-Amzn-ErrorType", "").split(":")[0],
                              "UnauthorizedException")
-            err = json.loads(raw)
-            self.assertEqual(err["Type"], "UnauthorizedException")
+            err = json.loads(raw)  # the AWS shape: Type is the fault side, User
+            self.assertEqual(err["Type"], "User")
             self.assertTrue(err["message"])
         status, _, _ = self.api.request("POST", path, body,
                                         headers={"Authorization": "Basic " + TOKENS["alice"]})
