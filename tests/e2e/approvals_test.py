@@ -178,6 +178,12 @@ class ApprovalsBase(unittest.TestCase):
         cls.receiver.close()
         cls.tmp.cleanup()
 
+    def restart(self):
+        self.server.kill()
+        self.server.start()
+        type(self).api = Api(self.server.endpoint)
+
+
     def server_log(self):
         try:
             with open(os.path.join(self.tmp.name, "server.log"), errors="replace") as f:
@@ -593,6 +599,13 @@ class ApprovalsTest(ApprovalsBase):
         self.assertIn(aid, listing)
         listed = json.loads(durable("list", "--requester", "me", user="rita").stdout)
         self.assertIn(aid, [i["approval_id"] for i in listed["items"]])
+        self.assertEqual(listed["items"][0]["approval_id"], aid)  # newest first
+        page1 = json.loads(durable("list", "--limit", "1", user="root").stdout)
+        self.assertEqual(len(page1["items"]), 1)
+        page2 = json.loads(durable("list", "--limit", "1", "--next-token", page1["next_token"],
+                                   user="root").stdout)
+        self.assertEqual(len(page2["items"]), 1)
+        self.assertNotEqual(page1["items"][0]["approval_id"], page2["items"][0]["approval_id"])
         decided = json.loads(durable("approve", aid, "--comment", "lgtm", user="alice",
                                      via_env=True).stdout)
         self.assertEqual(decided["status"], "approved")
@@ -615,6 +628,7 @@ class ApprovalsTest(ApprovalsBase):
                                            "--payload", "[1]", user="rita", expect=1).stderr)
         self.assertIn("ResourceNotFoundException",
                       durable("approve", "no-such-id", user="alice", expect=1).stderr)
+
 
 
 class ExpiredLinkTest(ApprovalsBase):
@@ -653,10 +667,7 @@ class CrashTest(ApprovalsBase):
         ids = [c["approval_id"] for c in single + [duo]]
         before = {i: self.get(i) for i in ids}
 
-        self.server.kill()
-        self.server.start()
-        self.api = Api(self.server.endpoint)
-        type(self).api = self.api
+        self.restart()
 
         listed = self.api.json("GET", "/approvals?status=pending&limit=100", user="root")
         self.assertEqual(set(ids) - {i["approval_id"] for i in listed["items"]}, set())
@@ -680,6 +691,26 @@ class CrashTest(ApprovalsBase):
             a = self.get(i)
             self.assertEqual(len(self.receiver.for_approval(i)), len(self.notified(a)), i)
         self.assert_no_duplicate_notifications(ids)
+
+
+    def test_sigkill_between_reminders(self):
+        # Reminders every 5 s: the server dies right after the first one went out and comes
+        # back; the second is sent once, and the decision after it ends the workflow.
+        c = self.create(["alice"], timeout_seconds=120, reminder_interval_seconds=5)
+        aid = c["approval_id"]
+        self.wait_audit(aid, ["requested", "notified", "reminded", "notified"])
+        self.restart()
+        self.wait_audit(aid, ["requested", "notified", "reminded", "notified", "reminded",
+                              "notified"])
+        self.decide(aid, "alice", "approve")
+        a, _ = self.wait_done(c, "approved")
+        self.assertEqual(kinds(a), ["requested", "notified", "reminded", "notified", "reminded",
+                                    "notified", "decided", "approved", "notified", "completed"])
+        self.assertEqual([e["detail"]["sequence"] for e in a["audit"] if e["kind"] == "reminded"],
+                         [1, 2])
+        self.assertEqual(len(self.receiver.for_approval(aid)), 4)
+        self.assert_no_duplicate_notifications([aid])
+
 
 
 if __name__ == "__main__":
