@@ -183,7 +183,6 @@ class ApprovalsBase(unittest.TestCase):
         self.server.start()
         type(self).api = Api(self.server.endpoint)
 
-
     def server_log(self):
         try:
             with open(os.path.join(self.tmp.name, "server.log"), errors="replace") as f:
