@@ -1,7 +1,5 @@
 #include "durable/api/errors.h"
 
-#include "durable/wire/wire.h"
-
 namespace durable::api {
 
 AwsError ToAwsError(const Status& status) {
@@ -30,11 +28,7 @@ AwsError ToAwsError(const Status& status) {
 
 void WriteError(http::Response& response, int http_status, std::string_view type,
                 std::string_view message) {
-  response.status = http_status;
-  response.content_type = "application/json";
-  response.headers.erase("X-Amzn-ErrorType");
-  response.headers.emplace("X-Amzn-ErrorType", std::string(type));
-  response.body = wire::SerializeErrorBody(message, http_status >= 500);
+  http::WriteAwsError(response, http_status, type, message);
 }
 
 void WriteError(http::Response& response, const Status& status) {

@@ -1,5 +1,7 @@
-// Small value helpers declared in http.h (header lookup, query lookup).
+// Small value helpers declared in http.h (header lookup, query lookup, the AWS error shape).
 #include <strings.h>
+
+#include <cstdio>
 
 #include "durable/http/http.h"
 
@@ -32,6 +34,38 @@ std::optional<std::string> ClientResponse::Header(const std::string& name) const
   auto it = headers.find(name);
   if (it == headers.end()) return std::nullopt;
   return it->second;
+}
+
+namespace {
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(char(c));
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+      out += buf;
+    } else {
+      out.push_back(char(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void WriteAwsError(Response& response, int http_status, std::string_view type,
+                   std::string_view message) {
+  response.status = http_status;
+  response.content_type = "application/json";
+  response.headers.erase("X-Amzn-ErrorType");
+  response.headers.emplace("X-Amzn-ErrorType", std::string(type));
+  std::string m = JsonEscape(message);
+  response.body = std::string("{\"Type\":\"") + (http_status >= 500 ? "Service" : "User") +
+                  "\",\"message\":\"" + m + "\",\"Message\":\"" + m + "\"}";
 }
 
 }  // namespace durable::http

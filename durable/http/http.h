@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "durable/base/result.h"
@@ -45,6 +46,11 @@ struct Response {
 };
 
 using Handler = std::function<void(const Request&, Response&)>;
+
+// Writes an AWS-shaped error: `X-Amzn-ErrorType: <type>` and the JSON body
+// {"Type": "User"|"Service" (5xx), "message", "Message"}.
+void WriteAwsError(Response& response, int http_status, std::string_view type,
+                   std::string_view message);
 
 struct ServerOptions {
   std::string host = "127.0.0.1";

@@ -20,36 +20,14 @@ namespace {
 constexpr char kRequestIdHeader[] = "x-amzn-RequestId";
 constexpr char kErrorTypeHeader[] = "X-Amzn-ErrorType";
 
-std::string JsonEscape(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(char(c));
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out += buf;
-    } else {
-      out.push_back(char(c));
-    }
-  }
-  return out;
-}
-
-// AWS-shaped error body (same shape as wire::SerializeErrorBody; http sits below wire).
-std::string ErrorBody(std::string_view message, bool server_fault) {
-  std::string m = JsonEscape(message);
-  return std::string("{\"Type\":\"") + (server_fault ? "Service" : "User") + "\",\"message\":\"" +
-         m + "\",\"Message\":\"" + m + "\"}";
-}
-
 void SetError(Response& res, int status, const std::string& type, const std::string& message) {
-  res.status = status;
-  res.headers.erase(kErrorTypeHeader);
-  res.headers.emplace(kErrorTypeHeader, type);
-  res.content_type = "application/json";
-  res.body = ErrorBody(message, status >= 500);
+  WriteAwsError(res, status, type, message);
+}
+
+std::string ErrorBody(const std::string& message, bool server_fault) {
+  Response res;
+  WriteAwsError(res, server_fault ? 500 : 400, "", message);
+  return res.body;
 }
 
 struct RouteEntry {

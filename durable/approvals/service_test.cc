@@ -1,0 +1,445 @@
+// The approvals state machine: quorum, veto, first-wins under concurrency, the 403/409/410 rules,
+// cancellation, expiry, notification dedupe and delivering the outcome through Attach.
+#include "durable/approvals/service.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "durable/approvals/server_test_util.h"
+#include "durable/approvals/workflow.h"
+
+namespace durable::approvals {
+namespace {
+
+using testing::Harness;
+
+StatusCode CodeOf(const Result<ApprovalView>& r) { return r.status().code(); }
+
+TEST(ServiceTest, QuorumTwoOfThreeCompletesTheAttachedCallback) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice", "bob", "dave"}, 2);
+  ASSERT_TRUE(h.service->Attach(id, "cb-1").ok());
+  auto first = h.service->Decide("alice", id, "approve", "fine", "api");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->record.status, ApprovalStatus::kPending);
+  EXPECT_TRUE(h.lambda.Completions().empty());
+  auto second = h.service->Decide("bob", id, "approve", "", "ui");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->record.status, ApprovalStatus::kApproved);
+  ASSERT_TRUE(second->record.decided_at_ms.has_value());
+
+  auto completions = h.lambda.Completions();
+  ASSERT_EQ(completions.size(), 1u);
+  EXPECT_EQ(completions[0].callback_id, "cb-1");
+  auto result = ResultFromJson(Json::parse(completions[0].result));
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->approval_id, id);
+  EXPECT_EQ(result->status, ApprovalStatus::kApproved);
+  ASSERT_EQ(result->decisions.size(), 2u);
+  EXPECT_EQ(result->decisions[1].via, "ui");
+
+  // The third approver is too late.
+  EXPECT_EQ(CodeOf(h.service->Decide("dave", id, "reject", "", "api")), StatusCode::kAlreadyExists);
+  auto view = h.service->Get(h.user("admin"), id);
+  ASSERT_TRUE(view.ok());
+  std::vector<std::string> kinds;
+  for (const auto& e : view->audit) kinds.push_back(e.kind);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"requested", "decided", "decided", "approved"}));
+  Json j = ToApiJson(*view, true);
+  EXPECT_EQ(j["approvals_count"], 2);
+  EXPECT_EQ(j["status"], "approved");
+  EXPECT_EQ(j["audit"].size(), 4u);
+  EXPECT_TRUE(j["decided_at"].is_string());
+}
+
+TEST(ServiceTest, OneRejectionVetoes) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice", "bob", "dave"}, 2);
+  ASSERT_TRUE(h.service->Decide("alice", id, "approve", "", "api").ok());
+  auto veto = h.service->Decide("bob", id, "reject", "too risky", "api");
+  ASSERT_TRUE(veto.ok());
+  EXPECT_EQ(veto->record.status, ApprovalStatus::kRejected);
+  EXPECT_EQ(CodeOf(h.service->Decide("dave", id, "approve", "", "api")),
+            StatusCode::kAlreadyExists);
+}
+
+TEST(ServiceTest, FirstDecisionWinsUnderConcurrency) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice", "bob", "dave"}, 1);
+  ASSERT_TRUE(h.service->Attach(id, "cb").ok());
+  const std::vector<std::string> approvers = {"alice", "bob", "dave"};
+  constexpr int kThreadsPerApprover = 8;
+  std::atomic<int> ok{0}, conflict{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreadsPerApprover; ++i) {
+    for (size_t a = 0; a < approvers.size(); ++a) {
+      threads.emplace_back([&, i, a] {
+        auto r = h.service->Decide(approvers[a], id, (i + a) % 2 ? "approve" : "reject", "", "api");
+        if (r.ok()) {
+          ++ok;
+        } else if (r.status().code() == StatusCode::kAlreadyExists) {
+          ++conflict;
+        } else {
+          ++other;
+          ADD_FAILURE() << r.status().ToString();
+        }
+      });
+    }
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(conflict.load(), kThreadsPerApprover * 3 - 1);
+  EXPECT_EQ(other.load(), 0);
+  auto view = h.service->Get(h.user("admin"), id);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->decisions.size(), 1u);
+  EXPECT_NE(view->record.status, ApprovalStatus::kPending);
+  int outcomes = 0;
+  for (const auto& e : view->audit) outcomes += (e.kind == "approved" || e.kind == "rejected");
+  EXPECT_EQ(outcomes, 1);
+  EXPECT_EQ(h.lambda.Completions().size(), 1u);
+}
+
+TEST(ServiceTest, RequesterAndNonApproversAreForbidden) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice", "bob"}, 1);
+  EXPECT_EQ(CodeOf(h.service->Decide("carol", id, "approve", "", "api")),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CodeOf(h.service->Decide("dave", id, "approve", "", "api")),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CodeOf(h.service->Decide("admin", id, "approve", "", "api")),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CodeOf(h.service->Decide("alice", "no-such-id", "approve", "", "api")),
+            StatusCode::kNotFound);
+  EXPECT_EQ(CodeOf(h.service->Decide("alice", id, "maybe", "", "api")),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ToHttpError(Forbidden("x")).status, 403);
+  // A second decision by the same approver is a conflict.
+  std::string id2 = h.Create("carol", {"alice", "bob"}, 2);
+  ASSERT_TRUE(h.service->Decide("alice", id2, "approve", "", "api").ok());
+  EXPECT_EQ(CodeOf(h.service->Decide("alice", id2, "approve", "", "api")),
+            StatusCode::kAlreadyExists);
+  // Only requesters and admins create; the requester cannot be an approver.
+  CreateRequest req;
+  req.spec = {{"title", "x"}, {"approvers", {"bob"}}};
+  EXPECT_EQ(h.service->Create(h.user("alice"), req).status().code(),
+            StatusCode::kFailedPrecondition);
+  req.spec = {{"title", "x"}, {"approvers", {"carol"}}};
+  EXPECT_EQ(h.service->Create(h.user("carol"), req).status().code(), StatusCode::kInvalidArgument);
+  req.spec = {{"title", "x"}, {"approvers", {"nobody"}}};
+  EXPECT_EQ(h.service->Create(h.user("carol"), req).status().code(), StatusCode::kInvalidArgument);
+  req.spec = {{"title", "x"}, {"approvers", {"bob"}}, {"requester", "erin"}};
+  EXPECT_EQ(h.service->Create(h.user("carol"), req).status().code(),
+            StatusCode::kFailedPrecondition);
+  auto on_behalf = h.service->Create(h.user("admin"), req);
+  ASSERT_TRUE(on_behalf.ok()) << on_behalf.status().ToString();
+  EXPECT_EQ(on_behalf->approval.record.requester, "erin");
+}
+
+TEST(ServiceTest, GoneAfterExpiry) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice", "bob"}, 1, /*timeout_seconds=*/60);
+  ASSERT_TRUE(h.service->Attach(id, "cb").ok());
+  h.clock.AdvanceMs(60'000);
+  EXPECT_EQ(CodeOf(h.service->Decide("alice", id, "approve", "", "api")),
+            StatusCode::kCallbackClosed);
+  EXPECT_EQ(ToHttpError(Gone("x")).status, 410);
+  auto view = h.service->Get(h.user("carol"), id);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->record.status, ApprovalStatus::kExpired);
+  EXPECT_TRUE(view->decisions.empty());
+  // The waiting workflow is woken with the expired result, once.
+  auto completions = h.lambda.Completions();
+  ASSERT_EQ(completions.size(), 1u);
+  EXPECT_EQ(ResultFromJson(Json::parse(completions[0].result))->status, ApprovalStatus::kExpired);
+  EXPECT_EQ(CodeOf(h.service->Decide("bob", id, "approve", "", "api")),
+            StatusCode::kCallbackClosed);
+  EXPECT_EQ(h.lambda.Completions().size(), 1u);
+  // Expire from the workflow is idempotent and returns the outcome.
+  auto expired = h.service->Expire(id);
+  ASSERT_TRUE(expired.ok());
+  EXPECT_EQ(expired->status, ApprovalStatus::kExpired);
+}
+
+TEST(ServiceTest, ExpireKeepsAnEarlierOutcome) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice"}, 1);
+  ASSERT_TRUE(h.service->Decide("alice", id, "approve", "", "api").ok());
+  auto r = h.service->Expire(id);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, ApprovalStatus::kApproved);
+  std::string pending = h.Create("carol", {"alice"}, 1);
+  EXPECT_EQ(h.service->Expire(pending)->status, ApprovalStatus::kExpired);
+  EXPECT_EQ(CodeOf(h.service->Decide("alice", pending, "approve", "", "api")),
+            StatusCode::kCallbackClosed);
+}
+
+TEST(ServiceTest, CancelRules) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice", "bob"}, 2);
+  ASSERT_TRUE(h.service->Attach(id, "cb").ok());
+  EXPECT_EQ(CodeOf(h.service->Cancel(h.user("alice"), id, "")), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CodeOf(h.service->Cancel(h.user("erin"), id, "")), StatusCode::kFailedPrecondition);
+  auto cancelled = h.service->Cancel(h.user("carol"), id, "not needed");
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+  EXPECT_EQ(cancelled->record.status, ApprovalStatus::kCancelled);
+  ASSERT_EQ(h.lambda.Completions().size(), 1u);
+  EXPECT_EQ(ResultFromJson(Json::parse(h.lambda.Completions()[0].result))->status,
+            ApprovalStatus::kCancelled);
+  EXPECT_EQ(CodeOf(h.service->Cancel(h.user("carol"), id, "")), StatusCode::kAlreadyExists);
+  EXPECT_EQ(CodeOf(h.service->Decide("alice", id, "approve", "", "api")),
+            StatusCode::kAlreadyExists);
+  // An admin may cancel anyone's; nobody may cancel a decided one.
+  std::string other = h.Create("erin", {"alice"}, 1);
+  EXPECT_TRUE(h.service->Cancel(h.user("admin"), other, "").ok());
+  std::string decided = h.Create("carol", {"alice"}, 1);
+  ASSERT_TRUE(h.service->Decide("alice", decided, "reject", "", "api").ok());
+  EXPECT_EQ(CodeOf(h.service->Cancel(h.user("carol"), decided, "")), StatusCode::kAlreadyExists);
+  auto view = h.service->Get(h.user("carol"), id);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->audit.back().kind, "cancelled");
+  EXPECT_EQ(view->audit.back().actor, "carol");
+  EXPECT_EQ(view->audit.back().detail["comment"], "not needed");
+}
+
+TEST(ServiceTest, OutcomeReachedWithoutCallbackIsDeliveredByAttach) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice"}, 1);
+  // No callback attached yet (the workflow is between two waiting segments).
+  ASSERT_TRUE(h.service->Decide("alice", id, "approve", "ok", "api").ok());
+  EXPECT_TRUE(h.lambda.Completions().empty());
+  auto attached = h.service->Attach(id, "cb-late");
+  ASSERT_TRUE(attached.ok());
+  EXPECT_EQ(attached->status, ApprovalStatus::kApproved);
+  ASSERT_EQ(attached->decisions.size(), 1u);
+  EXPECT_EQ(attached->decisions[0].comment, "ok");
+
+  // A callback that is gone (timed out) when the outcome is reached: Attach still tells.
+  std::string id2 = h.Create("carol", {"alice"}, 1);
+  ASSERT_TRUE(h.service->Attach(id2, "cb-old").ok());
+  h.lambda.fail_callbacks = true;
+  ASSERT_TRUE(h.service->Decide("alice", id2, "reject", "", "api").ok());
+  EXPECT_EQ(h.service->Attach(id2, "cb-new")->status, ApprovalStatus::kRejected);
+}
+
+TEST(ServiceTest, NotifyDeliversOncePerKeyAndRecordsEveryAttempt) {
+  testing::CountingNotifier flaky("webhook");
+  flaky.failures_left = 1;
+  Harness h({&flaky});
+  std::string id = h.Create("carol", {"alice", "bob"}, 1);
+
+  Status first = h.service->Notify(id, NotificationKind::kRequest, 0);
+  EXPECT_EQ(first.code(), StatusCode::kUnavailable) << first.ToString();
+  EXPECT_EQ(h.notifier.Count(), 2u);
+  EXPECT_EQ(flaky.Count(), 2u);
+  // The retry delivers only what failed.
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kRequest, 0).ok());
+  EXPECT_EQ(h.notifier.Count(), 2u);
+  EXPECT_EQ(flaky.Count(), 3u);
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kRequest, 0).ok());
+  EXPECT_EQ(h.notifier.Count(), 2u);
+  EXPECT_EQ(flaky.Count(), 3u);
+
+  // Approvers get a signed action link; keys name approval/kind/sequence/recipient.
+  const Notification& n = h.notifier.delivered[0];
+  EXPECT_EQ(n.key, id + "/request/0/" + n.recipient.user_id);
+  EXPECT_EQ(n.action_url.rfind("http://approvals.test/approvals/links/", 0), 0u) << n.action_url;
+  EXPECT_NE(n.text.find(n.action_url), std::string::npos);
+  EXPECT_EQ(n.recipient.email, n.recipient.user_id + "@example.com");
+
+  // Reminders are per sequence; the outcome goes to the requester without a link.
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kReminder, 1).ok());
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kReminder, 1).ok());
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kReminder, 2).ok());
+  EXPECT_EQ(h.notifier.Count(), 6u);
+  ASSERT_TRUE(h.service->Decide("alice", id, "approve", "", "api").ok());
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kOutcome, 0).ok());
+  ASSERT_EQ(h.notifier.Count(), 7u);
+  EXPECT_EQ(h.notifier.delivered.back().recipient.user_id, "carol");
+  EXPECT_TRUE(h.notifier.delivered.back().action_url.empty());
+  // Nothing to ask once decided.
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kReminder, 3).ok());
+  EXPECT_EQ(h.notifier.Count(), 7u);
+
+  auto view = h.service->Get(h.user("admin"), id);
+  ASSERT_TRUE(view.ok());
+  int notified = 0, failed = 0, reminded = 0;
+  for (const auto& e : view->audit) {
+    notified += e.kind == "notified";
+    failed += e.kind == "notification_failed";
+    reminded += e.kind == "reminded";
+  }
+  // 2 channels: request 2 users x 2, reminders 1 and 2 x 2 users x 2, outcome 1 user x 2.
+  EXPECT_EQ(notified, 4 + 8 + 2);
+  EXPECT_EQ(failed, 1);
+  EXPECT_EQ(reminded, 2);
+}
+
+TEST(ServiceTest, EscalationAddsApproversWhoMayThenDecide) {
+  Harness h;
+  CreateRequest req;
+  req.spec = {{"title", "x"},
+              {"approvers", {"alice"}},
+              {"timeout_seconds", 600},
+              {"escalation", {{"after_seconds", 60}, {"approvers", {"bob"}}}}};
+  auto created = h.service->Create(h.user("carol"), req);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  std::string id = created->approval.record.id;
+  EXPECT_EQ(CodeOf(h.service->Decide("bob", id, "approve", "", "api")),
+            StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(h.service->Escalate(id).ok());
+  ASSERT_TRUE(h.service->Escalate(id).ok());
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kEscalation, 0).ok());
+  EXPECT_EQ(h.notifier.Count(), 1u);
+  EXPECT_EQ(h.notifier.delivered[0].recipient.user_id, "bob");
+  auto decided = h.service->Decide("bob", id, "approve", "", "link");
+  ASSERT_TRUE(decided.ok()) << decided.status().ToString();
+  EXPECT_EQ(decided->record.status, ApprovalStatus::kApproved);
+  EXPECT_EQ(decided->record.approvers, (std::vector<std::string>{"alice", "bob"}));
+  auto view = h.service->Get(h.user("bob"), id);
+  ASSERT_TRUE(view.ok());
+  int escalated = 0;
+  for (const auto& e : view->audit) escalated += e.kind == "escalated";
+  EXPECT_EQ(escalated, 1);
+}
+
+TEST(ServiceTest, CreateIsIdempotentByRequestIdAndStartsTheWorkflow) {
+  Harness h;
+  CreateRequest req;
+  req.spec = {{"title", "x"}, {"approvers", {"alice"}}};
+  req.request_id = "deploy-42";
+  auto a = h.service->Create(h.user("carol"), req);
+  auto b = h.service->Create(h.user("carol"), req);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(a->created);
+  EXPECT_FALSE(b->created);
+  EXPECT_EQ(a->approval.record.id, b->approval.record.id);
+  ASSERT_EQ(h.lambda.starts.size(), 1u);
+  EXPECT_EQ(h.lambda.starts[0].function, kWorkflowFunctionName);
+  EXPECT_EQ(h.lambda.starts[0].name, "approval-" + a->approval.record.id);
+  Json input = Json::parse(h.lambda.starts[0].payload);
+  EXPECT_EQ(input["approval_id"], a->approval.record.id);
+  EXPECT_EQ(input["spec"]["requester"], "carol");
+  EXPECT_FALSE(a->approval.record.execution_arn.empty());
+  EXPECT_EQ(ToApiJson(a->approval, false)["request_id"], "deploy-42");
+  // The workflow's own Register with the approval id finds the same row.
+  RegisterRequest reg;
+  reg.approval_id = a->approval.record.id;
+  reg.spec = a->approval.record.spec;
+  auto r = h.service->Register(reg);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->approval_id, a->approval.record.id);
+  EXPECT_EQ(r->expires_at_ms, r->created_at_ms + 24 * 3600 * 1000);
+}
+
+TEST(ServiceTest, RegisterByRequestKeyIsIdempotentAndCompleteAppendsOnce) {
+  Harness h;
+  RegisterRequest reg;
+  reg.request_key = "exec-1/approval";
+  reg.spec.title = "t";
+  reg.spec.requester = "carol";
+  reg.spec.approvers = {"alice"};
+  reg.execution_arn = "arn:x";
+  auto a = h.service->Register(reg);
+  auto b = h.service->Register(reg);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->approval_id, b->approval_id);
+  ASSERT_TRUE(h.service->Complete(a->approval_id).ok());
+  ASSERT_TRUE(h.service->Complete(a->approval_id).ok());
+  auto view = h.service->Get(h.user("admin"), a->approval_id);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->record.execution_arn, "arn:x");
+  std::vector<std::string> kinds;
+  for (const auto& e : view->audit) kinds.push_back(e.kind);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"requested", "completed"}));
+}
+
+TEST(ServiceTest, ListPagesNewestFirstWithFiltersAndVisibility) {
+  Harness h;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(h.Create(i % 2 ? "erin" : "carol", {i < 3 ? "alice" : "bob"}, 1));
+    h.clock.AdvanceMs(1000);
+  }
+  // admin: all, newest first, 2 per page.
+  std::vector<std::string> seen;
+  ListQuery q;
+  q.limit = 2;
+  for (int page = 0; page < 5; ++page) {
+    auto p = h.service->List(h.user("admin"), q);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    for (const auto& v : p->items) seen.push_back(v.record.id);
+    if (!p->next_token) break;
+    q.next_token = p->next_token;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{ids[4], ids[3], ids[2], ids[1], ids[0]}));
+
+  auto count = [&](const std::string& user, ListQuery query) {
+    auto p = h.service->List(h.user(user), query);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    return p.ok() ? p->items.size() : 0;
+  };
+  EXPECT_EQ(count("alice", {}), 3u);  // may decide 0, 1, 2
+  EXPECT_EQ(count("bob", {}), 2u);
+  EXPECT_EQ(count("carol", {}), 3u);  // her own: 0, 2, 4
+  EXPECT_EQ(count("dave", {}), 0u);
+  ListQuery mine;
+  mine.requester = "me";
+  EXPECT_EQ(count("erin", mine), 2u);
+  ListQuery by_approver;
+  by_approver.approver = "bob";
+  EXPECT_EQ(count("admin", by_approver), 2u);
+  ASSERT_TRUE(h.service->Decide("alice", ids[0], "approve", "", "api").ok());
+  ListQuery pending;
+  pending.status = "pending";
+  EXPECT_EQ(count("alice", pending), 2u);
+  ListQuery bad;
+  bad.status = "weird";
+  EXPECT_EQ(h.service->List(h.user("admin"), bad).status().code(), StatusCode::kInvalidArgument);
+  bad = {};
+  bad.limit = 0;
+  EXPECT_EQ(h.service->List(h.user("admin"), bad).status().code(), StatusCode::kInvalidArgument);
+  bad = {};
+  bad.next_token = "%%%";
+  EXPECT_EQ(h.service->List(h.user("admin"), bad).status().code(), StatusCode::kInvalidArgument);
+  // Get follows the same visibility.
+  EXPECT_EQ(h.service->Get(h.user("dave"), ids[0]).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(h.service->Get(h.user("alice"), ids[0]).ok());
+}
+
+TEST(ServiceTest, DecideByLinkOnceAsTheLinksApprover) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice", "bob"}, 2);
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kRequest, 0).ok());
+  std::string alice_url, bob_url;
+  for (const auto& n : h.notifier.delivered) {
+    (n.recipient.user_id == "alice" ? alice_url : bob_url) = n.action_url;
+  }
+  std::string prefix = "http://approvals.test/approvals/links/";
+  std::string alice_token = alice_url.substr(prefix.size());
+  // Inspecting changes nothing.
+  auto seen = h.service->InspectLink(alice_token);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->check.problem, LinkProblem::kNone);
+  EXPECT_EQ(seen->check.claims.approver, "alice");
+  EXPECT_TRUE(h.service->Get(h.user("admin"), id)->decisions.empty());
+  auto decided = h.service->DecideByLink(alice_token, "approve", "via mail");
+  ASSERT_TRUE(decided.ok()) << decided.status().ToString();
+  ASSERT_EQ(decided->decisions.size(), 1u);
+  EXPECT_EQ(decided->decisions[0].approver, "alice");
+  EXPECT_EQ(decided->decisions[0].via, "link");
+  EXPECT_EQ(h.service->DecideByLink(alice_token, "approve", "").status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(h.service->DecideByLink(alice_token + "x", "approve", "").status().code(),
+            StatusCode::kFailedPrecondition);
+  // Expired link.
+  h.clock.AdvanceMs(3600 * 1000);
+  EXPECT_EQ(h.service->DecideByLink(bob_url.substr(prefix.size()), "approve", "").status().code(),
+            StatusCode::kCallbackClosed);
+  EXPECT_EQ(h.service->Get(h.user("admin"), id)->decisions.size(), 1u);
+}
+
+}  // namespace
+}  // namespace durable::approvals
