@@ -1,8 +1,11 @@
 // The approval-workflow over the REAL service (SQLite store, identity, links) and the SDK's
-// in-memory engine twin: the workflow input the service starts, the callback payload the service
-// sends, Attach after an outcome reached between segments, and the audit trail of each path.
+// in-memory engine twin, with the service in-process and over HTTP (HttpBackend against the
+// routes on a real http::Server): the workflow input the service starts, the callback payload the
+// service sends, Attach after an outcome reached between segments, and each path's audit trail.
 #include <gtest/gtest.h>
 
+#include "durable/approvals/http_backend.h"
+#include "durable/approvals/routes.h"
 #include "durable/approvals/server_test_util.h"
 #include "durable/approvals/workflow.h"
 #include "durable/sdk/test_util.h"
@@ -13,8 +16,29 @@ namespace {
 using model::InvocationStatus;
 using sdk::testing::Parse;
 
-class WorkflowServiceTest : public ::testing::Test {
+// The parameter: true = the workflow reaches the service over HTTP.
+class WorkflowServiceTest : public ::testing::TestWithParam<bool> {
  protected:
+  void SetUp() override {
+    if (GetParam()) {
+      http::ServerOptions o;
+      o.port = 0;
+      o.worker_threads = 4;
+      server = std::make_unique<http::Server>(o);
+      RegisterApprovalRoutes(*server, *svc.service);
+      auto port = server->Start();
+      ASSERT_TRUE(port.ok()) << port.status().ToString();
+      http_backend = std::make_unique<HttpBackend>("http://127.0.0.1:" + std::to_string(*port),
+                                                   "workflow-token");
+      handler = MakeApprovalWorkflow(*http_backend);
+    } else {
+      handler = MakeApprovalWorkflow(*svc.service);
+    }
+  }
+  void TearDown() override {
+    if (server) server->Stop();
+  }
+
   // Creates an approval through the API; returns its id and starts the workflow with the input
   // the service asked the Lambda API to start.
   std::string CreateAndStart(Json spec) {
@@ -53,11 +77,13 @@ class WorkflowServiceTest : public ::testing::Test {
 
   testing::Harness svc;
   sdk::testing::Harness engine;
-  sdk::Handler handler = MakeApprovalWorkflow(*svc.service);
+  std::unique_ptr<http::Server> server;
+  std::unique_ptr<HttpBackend> http_backend;
+  sdk::Handler handler;
   std::set<std::string> forwarded_;
 };
 
-TEST_F(WorkflowServiceTest, ApprovedByQuorumWakesTheWorkflow) {
+TEST_P(WorkflowServiceTest, ApprovedByQuorumWakesTheWorkflow) {
   std::string id = CreateAndStart({{"title", "Deploy"},
                                    {"approvers", {"alice", "bob"}},
                                    {"quorum", 2},
@@ -90,7 +116,7 @@ TEST_F(WorkflowServiceTest, ApprovedByQuorumWakesTheWorkflow) {
   EXPECT_EQ(svc.notifier.delivered.back().recipient.user_id, "carol");
 }
 
-TEST_F(WorkflowServiceTest, ExpiresAfterRemindersAndEscalation) {
+TEST_P(WorkflowServiceTest, ExpiresAfterRemindersAndEscalation) {
   std::string id =
       CreateAndStart({{"title", "Pay"},
                       {"approvers", {"alice"}},
@@ -117,7 +143,7 @@ TEST_F(WorkflowServiceTest, ExpiresAfterRemindersAndEscalation) {
   EXPECT_EQ(Record(id).escalation_added, (std::vector<std::string>{"dave"}));
 }
 
-TEST_F(WorkflowServiceTest, RejectionBetweenSegmentsIsReadByAttach) {
+TEST_P(WorkflowServiceTest, RejectionBetweenSegmentsIsReadByAttach) {
   std::string id = CreateAndStart({{"title", "Pay"},
                                    {"approvers", {"alice", "bob"}},
                                    {"timeout_seconds", 3600},
@@ -134,7 +160,7 @@ TEST_F(WorkflowServiceTest, RejectionBetweenSegmentsIsReadByAttach) {
   EXPECT_EQ(AuditKinds(id).back(), "completed");
 }
 
-TEST_F(WorkflowServiceTest, CancelledByTheRequester) {
+TEST_P(WorkflowServiceTest, CancelledByTheRequester) {
   std::string id = CreateAndStart({{"title", "Pay"}, {"approvers", {"alice"}}});
   ASSERT_TRUE(svc.service->Cancel(svc.user("carol"), id, "not needed").ok());
   ForwardCompletions();
@@ -143,6 +169,9 @@ TEST_F(WorkflowServiceTest, CancelledByTheRequester) {
   EXPECT_EQ(Parse(out.result)["status"], "cancelled");
   EXPECT_EQ(AuditKinds(id).back(), "completed");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, WorkflowServiceTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Http" : "InProcess"; });
 
 }  // namespace
 }  // namespace durable::approvals
