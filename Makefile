@@ -3,6 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PORT ?= 9700
 DATA ?= durable.db
+APPROVALS ?= examples/approvals/approvals.json
 
 .PHONY: all deps configure build run test unit clean format conformance
 
@@ -20,7 +21,8 @@ build: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/durable serve --port $(PORT) --db $(DATA) $(if $(TEMPLATE),--template $(TEMPLATE))
+	@echo "approvals inbox: http://127.0.0.1:$(PORT)/ui/ (demo tokens in $(APPROVALS): alice-token, bob-token, carol-token, admin-token)"
+	$(BUILD)/durable serve --port $(PORT) --db $(DATA) $(if $(TEMPLATE),--template $(TEMPLATE)) $(if $(APPROVALS),--approvals-config $(APPROVALS))
 
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit

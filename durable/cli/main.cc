@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
                    "SQLite synchronous mode (FULL is the durable default)")
       ->check(CLI::IsMember({"FULL", "NORMAL", "OFF"}));
   serve_cmd->add_option("--port-file", serve.port_file, "Write the bound port to this file");
+  serve_cmd->add_option("--approvals-config", serve.approvals_config,
+                        "Approvals config JSON (users, tokens, notifiers)");
   serve_cmd->add_flag("--verbose,-v", serve.verbose, "Echo function logs and debug lines");
 
   // invoke

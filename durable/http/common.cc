@@ -38,12 +38,24 @@ std::optional<std::string> ClientResponse::Header(const std::string& name) const
 
 namespace {
 
+// Escapes like nlohmann::json::dump (the wire module's error bodies): the same bytes for valid
+// UTF-8 input; invalid UTF-8 is passed through rather than replaced.
 std::string JsonEscape(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
     if (c == '"' || c == '\\') {
       out.push_back('\\');
       out.push_back(char(c));
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\b') {
+      out += "\\b";
+    } else if (c == '\f') {
+      out += "\\f";
     } else if (c < 0x20) {
       char buf[8];
       std::snprintf(buf, sizeof(buf), "\\u%04x", c);

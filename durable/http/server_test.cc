@@ -213,6 +213,21 @@ TEST(ClientTest, BasePathIsPrependedAndConnectionErrorsAreStatuses) {
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
 }
 
+TEST(WriteAwsErrorTest, HeaderAndEscapedBodyWithUserOrServiceType) {
+  Response r;
+  r.headers.emplace("X-Amzn-ErrorType", "Stale");
+  WriteAwsError(r, 409, "ConflictException", "say \"no\"\n\\ \x01");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.headers.count("X-Amzn-ErrorType"), 1u);
+  EXPECT_EQ(r.headers.find("x-amzn-errortype")->second, "ConflictException");
+  EXPECT_EQ(
+      r.body,
+      R"({"Type":"User","message":"say \"no\"\n\\ \u0001","Message":"say \"no\"\n\\ \u0001"})");
+  WriteAwsError(r, 500, "ServiceException", "boom");
+  EXPECT_EQ(r.body, R"({"Type":"Service","message":"boom","Message":"boom"})");
+}
+
 TEST(ServerLifecycleTest, StartTwiceFailsAndStopIsIdempotent) {
   Server server(TestOptions());
   ASSERT_TRUE(server.Start().ok());

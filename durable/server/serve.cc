@@ -34,6 +34,10 @@ int RunServe(const ServeOptions& o) {
   std::cout << "durable serve: listening on http://" << o.host << ":" << (*server)->port() << " ("
             << (o.in_memory ? std::string("in memory") : "SQLite " + o.db_path) << ", "
             << (*server)->function_count() << " functions)" << std::endl;
+  std::cout << "durable serve: approvals inbox at http://" << o.host << ":" << (*server)->port()
+            << "/ui/ (" << (*server)->approvals_user_count() << " users"
+            << (o.approvals_config ? " from " + *o.approvals_config : std::string()) << ")"
+            << std::endl;
   if (o.port_file) std::ofstream(*o.port_file) << (*server)->port() << "\n";
 
   int sig = 0;

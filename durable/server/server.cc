@@ -3,6 +3,13 @@
 #include <iostream>
 
 #include "durable/api/lambda_routes.h"
+#include "durable/approvals/identity.h"
+#include "durable/approvals/links.h"
+#include "durable/approvals/notifier.h"
+#include "durable/approvals/routes.h"
+#include "durable/approvals/service.h"
+#include "durable/approvals/store.h"
+#include "durable/approvals/workflow.h"
 #include "durable/base/clock.h"
 #include "durable/base/macros.h"
 #include "durable/host/composite_invoker.h"
@@ -27,6 +34,9 @@ Result<std::unique_ptr<store::Store>> OpenStore(const ServeOptions& o) {
                                                       : Sync::kFull;
   return store::OpenSqliteStore(o.db_path, so);
 }
+
+// The approval workflow may wait up to the longest spec timeout (366 days) plus its outcome steps.
+constexpr int64_t kApprovalWorkflowTimeoutSeconds = 367LL * 24 * 3600;
 
 host::ProcessInvokerOptions ProcessOptions(const ServeOptions& o, const host::Template& tpl) {
   host::ProcessInvokerOptions po;
@@ -57,9 +67,60 @@ struct DurableServer::Parts {
   host::CompositeInvoker invoker;
   std::unique_ptr<engine::Engine> engine;
   http::Server http;
+  // Approvals (docs/approvals.md): own tables in the same database file, reached over HTTP.
+  approvals::ApprovalsConfig approvals_config;
+  std::unique_ptr<approvals::Store> approvals_store;
+  std::unique_ptr<approvals::Identity> approvals_identity;
+  std::unique_ptr<approvals::Links> approvals_links;
+  std::vector<std::unique_ptr<approvals::Notifier>> approvals_notifiers;
+  approvals::HttpLambdaApi approvals_lambda;
+  std::unique_ptr<approvals::Service> approvals;
   int port = 0;
   bool stopped = false;
 };
+
+Status DurableServer::StartApprovals(Parts& p, const ServeOptions& o) {
+  if (o.approvals_config) {
+    DURABLE_ASSIGN_OR_RETURN(p.approvals_config,
+                             approvals::LoadApprovalsConfig(*o.approvals_config));
+  } else {
+    DURABLE_ASSIGN_OR_RETURN(p.approvals_config,
+                             approvals::ParseApprovalsConfig(approvals::Json::object()));
+  }
+  approvals::StoreOptions so;
+  so.synchronous_full = o.sqlite_synchronous == "FULL";
+  DURABLE_ASSIGN_OR_RETURN(p.approvals_store,
+                           approvals::Store::Open(o.in_memory ? ":memory:" : o.db_path, so));
+  p.approvals_identity = std::make_unique<approvals::Identity>(p.approvals_config.users);
+  DURABLE_ASSIGN_OR_RETURN(p.approvals_links,
+                           approvals::Links::Open(p.approvals_store.get(), SystemClock::Get()));
+  std::vector<approvals::Notifier*> notifiers;
+  for (const approvals::Json& entry : p.approvals_config.notifiers) {
+    auto notifier = approvals::MakeNotifier(entry);
+    if (!notifier.ok()) {
+      return InvalidArgument("approvals config: notifier " + entry.dump() + ": " +
+                             notifier.status().message());
+    }
+    notifiers.push_back(notifier->get());
+    p.approvals_notifiers.push_back(std::move(notifier).value());
+  }
+  approvals::ServiceOptions so2;
+  so2.public_url = p.approvals_config.public_url;
+  so2.link_ttl_seconds = p.approvals_config.link_ttl_seconds;
+  p.approvals = std::make_unique<approvals::Service>(
+      p.approvals_store.get(), p.approvals_identity.get(), p.approvals_links.get(),
+      std::move(notifiers), &p.approvals_lambda, SystemClock::Get(), so2);
+  approvals::RegisterApprovalRoutes(p.http, *p.approvals);
+  // The built-in approval workflow, in-process, started through the Lambda Invoke route.
+  p.in_process.Register(
+      approvals::kWorkflowFunctionName,
+      MakeInProcessHandler(*p.engine, approvals::MakeApprovalWorkflow(*p.approvals)));
+  engine::FunctionConfig fn;
+  fn.name = approvals::kWorkflowFunctionName;
+  fn.durable.execution_timeout_seconds = kApprovalWorkflowTimeoutSeconds;
+  p.engine->RegisterFunction(fn);
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<DurableServer>> DurableServer::Start(const ServeOptions& o,
                                                             InProcessHandlers handlers) {
@@ -81,12 +142,19 @@ Result<std::unique_ptr<DurableServer>> DurableServer::Start(const ServeOptions& 
     parts->engine->RegisterFunction(fn.config);
   }
 
+  DURABLE_RETURN_IF_ERROR(StartApprovals(*parts, o));
+
   api::RegisterLambdaRoutes(parts->http, *parts->engine, {});
   parts->processes.RegisterRoutes(parts->http);
   parts->http.Route("GET", {"durable", "v1", "health"},
                     [](const http::Request&, http::Response& r) { r.body = R"({"status":"ok"})"; });
   DURABLE_ASSIGN_OR_RETURN(parts->port, parts->http.Start());
   parts->processes.SetApiPort(parts->port);
+  std::string self = "http://" + (o.host == "0.0.0.0" ? std::string("127.0.0.1") : o.host) + ":" +
+                     std::to_string(parts->port);
+  parts->approvals_lambda.SetBaseUrl(self);
+  parts->approvals->SetPublicUrl(
+      parts->approvals_config.public_url.empty() ? self : parts->approvals_config.public_url);
   DURABLE_RETURN_IF_ERROR(parts->engine->Start());
   return std::unique_ptr<DurableServer>(new DurableServer(std::move(parts)));
 }
@@ -96,6 +164,7 @@ DurableServer::~DurableServer() { Stop(); }
 
 int DurableServer::port() const { return parts_->port; }
 size_t DurableServer::function_count() const { return parts_->tpl.functions.size(); }
+size_t DurableServer::approvals_user_count() const { return parts_->approvals_config.users.size(); }
 engine::Engine& DurableServer::engine() { return *parts_->engine; }
 
 void DurableServer::Stop() {

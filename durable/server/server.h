@@ -24,6 +24,9 @@ struct ServeOptions {
   std::string sqlite_synchronous = "FULL";
   bool verbose = false;                  // echo function logs and debug lines to stderr
   std::optional<std::string> port_file;  // write the bound port here once listening
+  // Approvals config file (docs/approvals.md): users, tokens, notifiers. None = no users (the
+  // approvals API answers 401); the built-in approval-workflow is registered either way.
+  std::optional<std::string> approvals_config;
 };
 
 // In-process C++ handlers by handler name. A template function with no CodeUri and no command
@@ -40,11 +43,13 @@ class DurableServer {
 
   int port() const;
   size_t function_count() const;
+  size_t approvals_user_count() const;
   engine::Engine& engine();
   void Stop();
 
  private:
   struct Parts;
+  static Status StartApprovals(Parts& parts, const ServeOptions& options);
   explicit DurableServer(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };
