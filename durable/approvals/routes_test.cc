@@ -137,6 +137,12 @@ TEST_F(RoutesTest, LinkConfirmPageChangesNothingUntilPosted) {
   }
   EXPECT_TRUE(h_.service->Get(h_.user("admin"), id)->decisions.empty());
 
+  // Bytes that are not UTF-8 in the form are refused (and leave the link usable).
+  auto garbled = Call("POST", path, "", "decision=approve&comment=%FF%FE",
+                      "application/x-www-form-urlencoded");
+  EXPECT_EQ(garbled.status, 400) << garbled.body;
+  EXPECT_TRUE(h_.service->Get(h_.user("admin"), id)->decisions.empty());
+
   auto done = Call("POST", path, "", "decision=approve&comment=from+my+phone",
                    "application/x-www-form-urlencoded");
   EXPECT_EQ(done.status, 200) << done.body;

@@ -21,6 +21,50 @@ constexpr size_t kMaxRequestIdChars = 128;
 // The spec travels in the workflow's Invoke payload (at most 1 MiB for InvocationType Event).
 constexpr size_t kMaxSpecBytes = 256 * 1024;
 
+// Strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int extra;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;  // truncated sequence
+    for (int k = 1; k <= extra; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+Status CheckComment(const std::string& comment) {
+  if (comment.size() > kMaxCommentChars) {
+    return InvalidArgument("comment must be at most " + std::to_string(kMaxCommentChars) +
+                           " characters");
+  }
+  if (!IsValidUtf8(comment)) return InvalidArgument("comment must be valid UTF-8");
+  return Status::Ok();
+}
+
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -254,7 +298,8 @@ ApprovalResult Service::ResultOf(const ApprovalRecord& record, std::vector<Decis
 
 void Service::WakeWorkflow(const std::string& callback_id, const ApprovalResult& result) {
   if (callback_id.empty() || lambda_ == nullptr) return;
-  Status st = lambda_->SendCallbackSuccess(callback_id, ToJson(result).dump());
+  Status st = lambda_->SendCallbackSuccess(
+      callback_id, ToJson(result).dump(-1, ' ', false, Json::error_handler_t::replace));
   if (!st.ok()) {
     // Not lost: the workflow's next Attach or Expire reads the outcome from the row.
     log::Warn("approvals: completing callback of {} failed: {}", result.approval_id, st.message());
@@ -468,10 +513,7 @@ Result<ApprovalView> Service::Decide(const std::string& approver, const std::str
   if (decision != "approve" && decision != "reject") {
     return InvalidArgument("decision must be \"approve\" or \"reject\"");
   }
-  if (comment.size() > kMaxCommentChars) {
-    return InvalidArgument("comment must be at most " + std::to_string(kMaxCommentChars) +
-                           " characters");
-  }
+  DURABLE_RETURN_IF_ERROR(CheckComment(comment));
   std::optional<ApprovalResult> outcome;
   std::string callback_id;
   bool gone = false;
@@ -545,10 +587,7 @@ Result<ApprovalView> Service::Decide(const std::string& approver, const std::str
 
 Result<ApprovalView> Service::Cancel(const User& caller, const std::string& id,
                                      const std::string& comment) {
-  if (comment.size() > kMaxCommentChars) {
-    return InvalidArgument("comment must be at most " + std::to_string(kMaxCommentChars) +
-                           " characters");
-  }
+  DURABLE_RETURN_IF_ERROR(CheckComment(comment));
   std::optional<ApprovalResult> outcome;
   std::string callback_id;
   {

@@ -114,6 +114,10 @@ TEST(ServiceTest, RequesterAndNonApproversAreForbidden) {
             StatusCode::kNotFound);
   EXPECT_EQ(CodeOf(h.service->Decide("alice", id, "maybe", "", "api")),
             StatusCode::kInvalidArgument);
+  for (const char* bad : {"\xFF", "\xC3", "\xC0\xAF", "\xED\xA0\x80", "ok\xF4\x90\x80\x80"}) {
+    EXPECT_EQ(CodeOf(h.service->Decide("alice", id, "approve", bad, "api")),
+              StatusCode::kInvalidArgument);
+  }
   EXPECT_EQ(ToHttpError(Forbidden("x")).status, 403);
   // A second decision by the same approver is a conflict.
   std::string id2 = h.Create("carol", {"alice", "bob"}, 2);

@@ -187,6 +187,9 @@ Status Exec(sqlite3* db, const std::string& sql) {
   return Internal(message);
 }
 
+// Dumps never throw: invalid UTF-8 (which the API refuses anyway) becomes U+FFFD.
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 Json ParseJsonOr(const std::string& text, Json fallback) {
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   return j.is_discarded() ? fallback : j;
@@ -264,7 +267,7 @@ Status StoreTx::Insert(const ApprovalRecord& r) {
       .Bind(r.request_key)
       .Bind(r.execution_arn)
       .Bind(r.callback_id)
-      .Bind(ToJson(r.spec).dump())
+      .Bind(Dump(ToJson(r.spec)))
       .Bind(r.requester)
       .Bind(ToString(r.status))
       .Bind(r.created_at_ms)
@@ -343,7 +346,7 @@ Status StoreTx::Audit(const std::string& id, int64_t at_ms, const std::string& k
   Stmt q(db_,
          "INSERT INTO approval_audit (approval_id, at_ms, kind, actor, detail) "
          "VALUES (?, ?, ?, ?, ?)");
-  q.Bind(id).Bind(at_ms).Bind(kind).Bind(actor).Bind(detail.dump());
+  q.Bind(id).Bind(at_ms).Bind(kind).Bind(actor).Bind(Dump(detail));
   return q.Run();
 }
 
@@ -605,11 +608,20 @@ Status Store::Migrate() {
   return Status::Ok();
 }
 
+// Runs fn; an exception becomes an error, so that no transaction is ever left open.
+Status RunGuarded(const std::function<Status(StoreTx&)>& fn, StoreTx& tx) {
+  try {
+    return fn(tx);
+  } catch (const std::exception& e) {
+    return Internal(std::string("approvals store: ") + e.what());
+  }
+}
+
 Status Store::Write(const std::function<Status(StoreTx&)>& fn) {
   std::lock_guard lock(mu_);
   DURABLE_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE"));
   StoreTx tx(db_);
-  Status st = fn(tx);
+  Status st = RunGuarded(fn, tx);
   if (st.ok()) st = Exec(db_, "COMMIT");
   if (!st.ok()) Exec(db_, "ROLLBACK").ok();
   return st;
@@ -619,7 +631,7 @@ Status Store::Read(const std::function<Status(StoreTx&)>& fn) {
   std::lock_guard lock(mu_);
   DURABLE_RETURN_IF_ERROR(Exec(db_, "BEGIN"));
   StoreTx tx(db_);
-  Status st = fn(tx);
+  Status st = RunGuarded(fn, tx);
   Exec(db_, st.ok() ? "COMMIT" : "ROLLBACK").ok();
   return st;
 }

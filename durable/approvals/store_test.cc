@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "durable/approvals/server_test_util.h"
 #include "durable/base/macros.h"
 
@@ -132,6 +134,28 @@ TEST(ApprovalStoreTest, FailedWriteRollsBack) {
                   })
                   .ok());
   EXPECT_FALSE(found.has_value());
+}
+
+TEST(ApprovalStoreTest, AnExceptionInsideAWriteRollsBackAndLeavesTheStoreUsable) {
+  TempDir dir;
+  auto store = Store::Open(dir.File("a.db"));
+  ASSERT_TRUE(store.ok());
+  Status st = (*store)->Write([](StoreTx& tx) -> Status {
+    DURABLE_RETURN_IF_ERROR(tx.Insert(Sample("a1")));
+    throw std::runtime_error("boom");
+  });
+  EXPECT_EQ(st.code(), StatusCode::kInternal);
+  EXPECT_NE(st.message().find("boom"), std::string::npos);
+  // No transaction was left open: the next write works, and the first one left nothing.
+  EXPECT_TRUE((*store)->Write([](StoreTx& tx) { return tx.Insert(Sample("a2")); }).ok());
+  std::optional<ApprovalRecord> a1;
+  ASSERT_TRUE((*store)
+                  ->Read([&](StoreTx& tx) -> Status {
+                    DURABLE_ASSIGN_OR_RETURN(a1, tx.Find("a1"));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_FALSE(a1.has_value());
 }
 
 TEST(ApprovalStoreTest, SettingFirstWriterWinsAcrossConnections) {

@@ -224,6 +224,12 @@ TEST(WriteAwsErrorTest, HeaderAndEscapedBodyWithUserOrServiceType) {
   EXPECT_EQ(
       r.body,
       R"({"Type":"User","message":"say \"no\"\n\\ \u0001","Message":"say \"no\"\n\\ \u0001"})");
+  // Bytes that are not UTF-8 become U+FFFD (the body stays valid JSON); valid UTF-8 is kept.
+  WriteAwsError(r, 400, "X", "a\xFF\xC3\xA9\xED\xA0\x80z");
+  EXPECT_EQ(r.body,
+            "{\"Type\":\"User\",\"message\":"
+            "\"a\xEF\xBF\xBD\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz\","
+            "\"Message\":\"a\xEF\xBF\xBD\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz\"}");
   WriteAwsError(r, 500, "ServiceException", "boom");
   EXPECT_EQ(r.body, R"({"Type":"Service","message":"boom","Message":"boom"})");
 }
