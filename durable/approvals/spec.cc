@@ -16,6 +16,11 @@ namespace {
 constexpr int64_t kMaxTimeoutSeconds = 366LL * 24 * 3600;
 // Reminders are one durable callback each; cap them so a spec cannot explode the history.
 constexpr int64_t kMaxReminders = 100;
+// Sizes: a title fits a mail subject line; the spec is checkpointed and sent in every callback.
+constexpr size_t kMaxTitleBytes = 200;
+constexpr size_t kMaxDescriptionBytes = 8000;
+constexpr size_t kMaxApprovers = 100;
+constexpr size_t kMaxPayloadBytes = 32 * 1024;
 
 Status Bad(const std::string& field, const std::string& what) {
   return InvalidArgument(field + " " + what);
@@ -204,10 +209,19 @@ Result<ApprovalSpec> SpecFromJson(const Json& json) {
   if (!json.is_object()) return InvalidArgument("approval spec must be a JSON object");
   ApprovalSpec spec;
   DURABLE_RETURN_IF_ERROR(ReqNonEmptyString(json, "title", &spec.title));
+  if (spec.title.size() > kMaxTitleBytes) {
+    return Bad("title", "must be at most " + std::to_string(kMaxTitleBytes) + " bytes");
+  }
   DURABLE_RETURN_IF_ERROR(OptString(json, "description", &spec.description));
+  if (spec.description.size() > kMaxDescriptionBytes) {
+    return Bad("description", "must be at most " + std::to_string(kMaxDescriptionBytes) + " bytes");
+  }
   DURABLE_RETURN_IF_ERROR(ReqNonEmptyString(json, "requester", &spec.requester));
   DURABLE_RETURN_IF_ERROR(UserList(json, "approvers", "approvers", &spec.approvers));
   if (spec.approvers.empty()) return Bad("approvers", "must name at least one approver");
+  if (spec.approvers.size() > kMaxApprovers) {
+    return Bad("approvers", "must name at most " + std::to_string(kMaxApprovers) + " approvers");
+  }
 
   int64_t quorum = spec.quorum;
   DURABLE_RETURN_IF_ERROR(OptInt(json, "quorum", "quorum", &quorum));
@@ -261,6 +275,10 @@ Result<ApprovalSpec> SpecFromJson(const Json& json) {
   auto payload = json.find("payload");
   if (payload != json.end() && !payload->is_null()) {
     if (!payload->is_object()) return Bad("payload", "must be a JSON object");
+    if (payload->dump(-1, ' ', false, Json::error_handler_t::replace).size() > kMaxPayloadBytes) {
+      return Bad("payload",
+                 "must be at most " + std::to_string(kMaxPayloadBytes) + " bytes as JSON");
+    }
     spec.payload = *payload;
   }
   return spec;

@@ -117,6 +117,20 @@ TEST(SpecTest, ValidationNamesTheField) {
   EXPECT_EQ(ErrorOf([](Json& j) { j["payload"] = Json::array(); }),
             "payload must be a JSON object");
   EXPECT_EQ(ErrorOf([](Json& j) { j["payload"] = "text"; }), "payload must be a JSON object");
+  EXPECT_EQ(ErrorOf([](Json& j) { j["title"] = std::string(201, 'x'); }),
+            "title must be at most 200 bytes");
+  EXPECT_EQ(ErrorOf([](Json& j) { j["title"] = std::string(200, 'x'); }), "");
+  EXPECT_EQ(ErrorOf([](Json& j) { j["description"] = std::string(8001, 'x'); }),
+            "description must be at most 8000 bytes");
+  EXPECT_EQ(ErrorOf([](Json& j) {
+              j["approvers"] = Json::array();
+              for (int i = 0; i < 101; ++i) j["approvers"].push_back("u" + std::to_string(i));
+            }),
+            "approvers must name at most 100 approvers");
+  EXPECT_EQ(ErrorOf([](Json& j) {
+              j["payload"] = {{"blob", std::string(40000, 'x')}};
+            }),
+            "payload must be at most 32768 bytes as JSON");
   // No escalation delay: approvers may be empty.
   EXPECT_EQ(ErrorOf([](Json& j) { j["escalation"] = {{"after_seconds", 0}}; }), "");
   // 99 reminders before the timeout are allowed, 102 are not.

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "durable/cli/approvals.h"
 #include "durable/cli/commands.h"
 #include "durable/server/serve.h"
 
@@ -115,10 +116,14 @@ int main(int argc, char** argv) {
   add_client_flags(hb_cmd);
   hb_cmd->add_option("callback-id", callback_id, "Callback id")->required();
 
+  // approvals (durable/cli/approvals.h)
+  cli::ApprovalsCommand approvals(app);
+
   CLI11_PARSE(app, argc, argv);
   client.output = output == "table" ? cli::OutputFormat::kTable : cli::OutputFormat::kJson;
 
   if (serve_cmd->parsed()) return server::RunServe(serve);
+  if (auto rc = approvals.Run()) return *rc;
   if (invoke_cmd->parsed()) {
     if (!payload_file.empty()) inv.payload = ReadFileOrDie(payload_file);
     return cli::RunInvoke(client, inv);

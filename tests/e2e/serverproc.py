@@ -7,8 +7,9 @@ import time
 
 
 class ServerProcess:
-    def __init__(self, durable, workdir, template, db_name="durable.db"):
+    def __init__(self, durable, workdir, template, db_name="durable.db", extra_args=()):
         self.durable = durable
+        self.extra_args = list(extra_args)
         self.workdir = workdir
         self.template = template
         self.db = os.path.join(workdir, db_name)
@@ -22,7 +23,8 @@ class ServerProcess:
         with open(os.path.join(self.workdir, "server.log"), "ab") as log:
             self.proc = subprocess.Popen(
                 [self.durable, "serve", "--port", "0", "--port-file", port_file,
-                 "--db", self.db, "--template", self.template],
+                 "--db", self.db] + (["--template", self.template] if self.template else [])
+                + self.extra_args,
                 stdout=log, stderr=log, start_new_session=True)
         deadline = time.time() + timeout
         while True:

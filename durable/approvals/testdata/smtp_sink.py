@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Test-only SMTP server for the approvals e-mail tests, built on aiosmtpd (Debian package
 python3-aiosmtpd). Listens on 127.0.0.1 on a free port, prints "PORT <n>" once it accepts
-connections, and appends every received message to OUT as one JSON line
+connections, exits when its parent does, and appends every received message to OUT as one JSON line
 {"mail_from", "rcpt_tos", "data"}. With --reject-rcpt every recipient is refused (550).
 
 Usage: smtp_sink.py OUT [--reject-rcpt]
 """
 import asyncio
 import json
+import os
 import sys
 
 from aiosmtpd.smtp import SMTP
@@ -41,7 +42,11 @@ async def main():
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: SMTP(handler), "127.0.0.1", 0)
     print("PORT", server.sockets[0].getsockname()[1], flush=True)
-    await server.serve_forever()
+    # Exit with the test process even when it dies without stopping us.
+    parent = os.getppid()
+    async with server:
+        while os.getppid() == parent:
+            await asyncio.sleep(0.5)
 
 
 if __name__ == "__main__":
