@@ -226,8 +226,17 @@ function auditDetail(entry) {
     case "completed":
       text = d.status ? `workflow finished: ${d.status}` : "";
       break;
+    case "requested":
+      text = d.via ? `via ${d.via}` : "";
+      break;
+    case "approved":
+    case "rejected":
+      text = d.quorum !== undefined ? `${d.approvals ?? 0} of ${d.quorum} approvals` : "";
+      break;
     default:
-      text = Object.keys(d).length ? JSON.stringify(d) : "";
+      // Anything else as "key: value" pairs.
+      text = Object.entries(d)
+        .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ");
   }
   return text ? h("div", { class: "timeline-detail" }, text) : null;
 }
