@@ -251,6 +251,34 @@ test("a decision that lost the race gets the already-decided message", async () 
   await context.close();
 });
 
+test("a decision after the deadline gets the expired message", async () => {
+  const { context, page } = await signedIn("alice");
+  const created = await createApproval({
+    title: "Renew the TLS certificate", approvers: ["alice"], timeout_seconds: 5,
+  });
+  await page.goto(`${server.endpoint}/ui/#/approvals/${encodeURIComponent(created.approval_id)}`);
+  await page.locator("#decide").waitFor();
+  // Hold the page's refreshes so that it still offers the buttons after the deadline.
+  const held = [];
+  let holding = true;
+  await page.route((url) => url.pathname === `/approvals/${created.approval_id}`, (route) => {
+    if (holding && route.request().method() === "GET") held.push(route);
+    else route.continue();
+  });
+  const { body } = await api("alice", "GET", `/approvals/${created.approval_id}`);
+  const wait = Date.parse(body.expires_at) - Date.now() + 300;
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  await page.getByRole("button", { name: "Approve" }).click();
+  await hasText(page, "#approval-message [role=alert]", "has expired and can no longer be decided");
+  holding = false;
+  for (const route of held) await route.continue();
+  await hasText(page, "#approval-status", "expired");
+  const got = await api("alice", "GET", `/approvals/${created.approval_id}`);
+  assert.equal(got.body.status, "expired");
+  assert.deepEqual(got.body.decisions, []);
+  await context.close();
+});
+
 test("a requester creates a request in the UI and cancels it", async () => {
   const { context, page, errors } = await signedIn("carol");
   await page.getByRole("heading", { name: "My requests" }).waitFor();
