@@ -40,12 +40,16 @@ TOKENS = {u: "tok-%s-%s" % (u, hashlib.sha256(u.encode()).hexdigest()[:12]) for 
 
 class Receiver:
     """A webhook endpoint that records every POST it gets (thread-safe). `fail_first(title)`
-    makes it answer 500 to the first notification of the approval with that title."""
+    makes it answer 500 to the first notification of the approval with that title; `hold(title,
+    recipient)` keeps that notification's request open (never answered) until `release()`."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.posts = []
         self.fail_titles = set()
+        self.hold_for = None  # (title, recipient)
+        self.held = threading.Event()
+        self.released = threading.Event()
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -56,9 +60,20 @@ class Receiver:
                     parsed = json.loads(body)
                 except ValueError:
                     parsed = None
-                title = None
+                title = recipient = None
                 if isinstance(parsed, dict) and isinstance(parsed.get("data"), dict):
                     title = parsed["data"].get("title")
+                    recipient = (parsed.get("recipient") or {}).get("user_id")
+                with receiver.lock:
+                    hold = receiver.hold_for == (title, recipient)
+                    if hold:
+                        receiver.hold_for = None
+                        receiver.posts.append({"path": self.path, "body": body, "json": parsed,
+                                               "headers": dict(self.headers), "status": "held"})
+                if hold:
+                    receiver.held.set()
+                    receiver.released.wait(120)
+                    return  # the sender never gets an answer
                 with receiver.lock:
                     fail = title in receiver.fail_titles
                     receiver.fail_titles.discard(title)
@@ -80,12 +95,22 @@ class Receiver:
         self.thread.start()
 
     def close(self):
+        self.release()
         self.httpd.shutdown()
         self.httpd.server_close()
 
     def fail_first(self, title):
         with self.lock:
             self.fail_titles.add(title)
+
+    def hold(self, title, recipient):
+        with self.lock:
+            self.held.clear()
+            self.released.clear()
+            self.hold_for = (title, recipient)
+
+    def release(self):
+        self.released.set()
 
     def for_approval(self, approval_id, delivered_only=True):
         with self.lock:
@@ -458,23 +483,27 @@ class ApprovalsTest(ApprovalsBase):
         self.assert_no_duplicate_notifications([aid])
 
     def test_failed_delivery_is_recorded_and_retried(self):
+        # alice's request notification fails once (HTTP 500); the notify step is retried and
+        # sends it again, but not carol's, which went out the first time.
         title = "Flaky webhook %d" % time.time_ns()
         self.receiver.fail_first(title)
-        c = self.create(["carol"], title=title, timeout_seconds=600)
+        c = self.create(["alice", "carol"], title=title, timeout_seconds=600)
         aid = c["approval_id"]
-        a = self.wait_waiting(c, 0)
-        a = self.wait_audit(aid, ["requested", "notification_failed", "notified"])
+        self.wait_waiting(c, 0)
+        a = self.wait_audit(aid, ["requested", "notification_failed", "notified", "notified"])
         failed = a["audit"][1]
-        self.assertEqual(failed["detail"]["recipient"], "carol")
+        self.assertEqual(failed["detail"]["recipient"], "alice")
         self.assertEqual(failed["detail"]["channel"], "webhook")
         self.assertIn("500", failed["detail"]["error"])
+        self.assertEqual(self.notified(a), [("request", "carol"), ("request", "alice")])
         attempts = self.receiver.for_approval(aid, delivered_only=False)
-        self.assertEqual([p["status"] for p in attempts], [500, 200])
-        self.assertEqual(Receiver.key(attempts[0]), Receiver.key(attempts[1]))
+        self.assertEqual([(p["status"], p["json"]["recipient"]["user_id"]) for p in attempts],
+                         [(500, "alice"), (200, "carol"), (200, "alice")])
+        self.assertEqual(Receiver.key(attempts[0]), Receiver.key(attempts[2]))
         self.decide(aid, "carol", "approve")
         a, _ = self.wait_done(c, "approved")
-        self.assertEqual(kinds(a), ["requested", "notification_failed", "notified", "decided",
-                                    "approved", "notified", "completed"])
+        self.assertEqual(kinds(a), ["requested", "notification_failed", "notified", "notified",
+                                    "decided", "approved", "notified", "completed"])
         self.assert_no_duplicate_notifications([aid])
 
     def test_wrong_tokens_are_refused_and_change_nothing(self):
@@ -691,6 +720,28 @@ class CrashTest(ApprovalsBase):
             self.assertEqual(len(self.receiver.for_approval(i)), len(self.notified(a)), i)
         self.assert_no_duplicate_notifications(ids)
 
+
+    def test_sigkill_during_a_notification(self):
+        # The server dies while bob's request notification is in flight (alice's went out and
+        # was recorded). After the restart the notify step runs again: bob gets his (the lost
+        # attempt was never answered), alice does not get hers twice.
+        title = "Killed mid-notify %d" % time.time_ns()
+        self.receiver.hold(title, "bob")
+        c = self.create(["alice", "bob"], title=title, timeout_seconds=600)
+        aid = c["approval_id"]
+        self.poll("bob's notification in flight", self.receiver.held.is_set)
+        self.restart()
+        self.receiver.release()
+        a = self.wait_waiting(c, 2)
+        self.assertEqual(self.notified(a), [("request", "alice"), ("request", "bob")])
+        attempts = self.receiver.for_approval(aid, delivered_only=False)
+        self.assertEqual([(p["status"], p["json"]["recipient"]["user_id"]) for p in attempts],
+                         [(200, "alice"), ("held", "bob"), (200, "bob")])
+        self.decide(aid, "bob", "reject")
+        a, _ = self.wait_done(c, "rejected")
+        self.assertEqual(kinds(a), ["requested", "notified", "notified", "decided", "rejected",
+                                    "notified", "completed"])
+        self.assert_no_duplicate_notifications([aid])
 
     def test_sigkill_between_reminders(self):
         # Reminders every 5 s: the server dies right after the first one went out and comes
