@@ -221,6 +221,24 @@ test("an approver rejects with a comment and the workflow ends rejected", async 
   await context.close();
 });
 
+test("a link to an approval (as in the notifications) opens it after signing in", async () => {
+  const created = await createApproval({ title: "Rotate the signing keys", approvers: ["bob"] });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  await page.goto(`${server.endpoint}/ui/#/approvals/${encodeURIComponent(created.approval_id)}`);
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  await page.getByLabel("API token").fill(tokens.bob);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Rotate the signing keys" }).waitFor();
+  await page.locator("#decide").waitFor();
+  // Signing out forgets the token.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
+  await context.close();
+});
+
 test("a decision that lost the race gets the already-decided message", async () => {
   const created = await createApproval({
     title: "Raise the refund limit", approvers: ["alice", "bob"], quorum: 1,
