@@ -101,6 +101,9 @@ const hasText = (page, selector, text) => page.locator(selector, { hasText: text
 
 async function shot(page, name) {
   mkdirSync(SHOT_DIR, { recursive: true });
+  // Let the toast fade so that it does not cover the page in the picture.
+  await page.waitForFunction(() => !document.querySelector("#toast.visible"));
+  await page.waitForTimeout(400);  // the fade-out transition
   const path = join(SHOT_DIR, name);
   await page.screenshot({ path, fullPage: true });
   console.log(`screenshot: ${path}`);

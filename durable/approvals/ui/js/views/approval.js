@@ -119,7 +119,8 @@ export async function renderApproval(main, ctx, id) {
       ["Expires", timeEl(approval.expires_at)],
       ["Decided", timeEl(approval.decided_at)],
       ["Workflow", workflowCell()],
-      ["Request id", h("code", {}, approval.request_id || approval.approval_id)],
+      ["Approval id", h("code", {}, approval.approval_id)],
+      approval.request_id ? ["Request id", h("code", {}, approval.request_id)] : null,
     ]));
     replace(bodySlot,
       h("section", { "aria-labelledby": "description-title" },
