@@ -174,6 +174,8 @@ test("an approver approves in the inbox and sees the workflow succeed", async ()
   await hasText(page, "#execution-status", "SUCCEEDED");
   await hasText(page, "#history-timeline", "ExecutionSucceeded");
   await hasText(page, "#execution-result", "approved");
+  // ... and links back to its approval.
+  await page.locator(`a[href="#/approvals/${encodeURIComponent(created.approval_id)}"]`).waitFor();
   await shot(page, "ui-execution.png");
 
   // The API agrees with what the UI showed.
@@ -209,7 +211,7 @@ test("an approver rejects with a comment and the workflow ends rejected", async 
   await page.locator("#inbox-results table, #inbox-results .empty").first().waitFor();
   assert.equal(await page.locator(`tr[data-approval-id="${created.approval_id}"]`).count(), 0);
   await page.getByLabel("Status").selectOption("rejected");
-  await page.locator(`tr[data-approval-id="${created.approval_id}"]`).waitFor();
+  await page.locator(`tr[data-approval-id="${created.approval_id}"]`, { hasText: "you rejected" }).waitFor();
 
   const got = await api("alice", "GET", `/approvals/${created.approval_id}`);
   assert.equal(got.body.status, "rejected");

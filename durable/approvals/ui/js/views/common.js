@@ -14,7 +14,8 @@ export function statusFilter(id, value, onChange) {
 }
 
 // A table of approvals; `from` ("inbox" | "requests") is kept in the detail link for navigation.
-export function approvalsTable(items, { from, caption }) {
+// `userId` marks the rows the user has already decided.
+export function approvalsTable(items, { from, caption, userId }) {
   return h("table", { class: "list", "data-testid": `${from}-table` },
     h("caption", { class: "visually-hidden" }, caption),
     h("thead", {}, h("tr", {},
@@ -31,7 +32,13 @@ export function approvalsTable(items, { from, caption }) {
       h("td", {}, `${a.approvals_count ?? 0} of ${a.quorum ?? 1}`),
       h("td", {}, timeEl(a.created_at)),
       h("td", {}, timeEl(a.expires_at)),
-      h("td", {}, badge(a.status))))));
+      h("td", {}, badge(a.status), yourDecision(a, userId))))));
+}
+
+function yourDecision(approval, userId) {
+  const mine = userId && (approval.decisions ?? []).find((d) => d.approver === userId);
+  if (!mine) return null;
+  return h("span", { class: "muted small" }, mine.decision === "approve" ? " you approved" : " you rejected");
 }
 
 // Loads pages of approvals into `container` with a "Load more" button.

@@ -102,6 +102,10 @@ export async function renderExecution(main, ctx, arn) {
     replace(factsSlot, details([
       ["ARN", h("code", { class: "wrap" }, execution.DurableExecutionArn)],
       ["Function", fnName],
+      approvalOf(execution)
+        ? ["Approval", h("a", { href: `#/approvals/${encodeURIComponent(approvalOf(execution))}` },
+          approvalOf(execution))]
+        : null,
       ["Started", timeEl(execution.StartTimestamp)],
       ["Ended", timeEl(execution.EndTimestamp)],
     ]));
@@ -131,6 +135,16 @@ export async function renderExecution(main, ctx, arn) {
   };
   timer = setTimeout(tick, POLL_MS);
   ctx.onLeave(() => { stopped = true; clearTimeout(timer); });
+}
+
+// The approval an approval-workflow execution waits for (its input's approval_id), if any.
+function approvalOf(execution) {
+  try {
+    const input = JSON.parse(execution.InputPayload ?? "null");
+    return typeof input?.approval_id === "string" ? input.approval_id : null;
+  } catch {
+    return null;
+  }
 }
 
 // The function name inside arn:...:function:{name}:{version}/durable-execution/...

@@ -25,7 +25,7 @@ export async function renderInbox(main, ctx) {
       await pagedApprovals(results,
         (token) => listApprovals({ status, approver: "me", limit: 50, next_token: token }),
         (items) => items.length
-          ? approvalsTable(items, { from: "inbox", caption: "Approvals for you" })
+          ? approvalsTable(items, { from: "inbox", caption: "Approvals for you", userId: ctx.user?.id })
           : h("p", { class: "empty" },
             status === "pending" ? "Nothing is waiting for you." : "No requests match."));
     } catch (error) {
