@@ -277,7 +277,7 @@ test("a decision that lost the race gets the already-decided message", async () 
 test("a decision after the deadline gets the expired message", async () => {
   const { context, page } = await signedIn("alice");
   const created = await createApproval({
-    title: "Renew the TLS certificate", approvers: ["alice"], timeout_seconds: 5,
+    title: "Renew the TLS certificate", approvers: ["alice"], timeout_seconds: 8,
   });
   await page.goto(`${server.endpoint}/ui/#/approvals/${encodeURIComponent(created.approval_id)}`);
   await page.locator("#decide").waitFor();
