@@ -4,7 +4,7 @@ with a test approvals config (users with SHA-256 token hashes, a webhook notifie
 counting HTTP receiver run by this test). Each test drives the HTTP API (or the CLI) and asserts
 the built-in approval-workflow's final result (GetDurableExecution) and the exact audit trail.
 
-Usage: approvals_test.py DURABLE_BIN
+Usage: approvals_test.py DURABLE_BIN [TestClass[.test_name] ...]
 """
 import collections
 import hashlib
@@ -659,6 +659,42 @@ class ApprovalsTest(ApprovalsBase):
 
 
 
+    def test_one_link_clicked_twice_at_the_same_moment(self):
+        c = self.create(["alice", "bob"], quorum=2, timeout_seconds=600)
+        aid = c["approval_id"]
+        self.wait_waiting(c, 2)
+        link = [find_links(p["json"]["action_url"])[0] for p in self.receiver.for_approval(aid)
+                if p["json"]["recipient"]["user_id"] == "alice"][0]
+        barrier = threading.Barrier(2)
+        statuses = []
+
+        def click():
+            conn = http.client.HTTPConnection(self.api.host, self.api.port, timeout=60)
+            conn.connect()
+            barrier.wait()
+            conn.request("POST", "/approvals/links/" + link,
+                         body=urllib.parse.urlencode({"decision": "approve"}),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+            r = conn.getresponse()
+            r.read()
+            statuses.append(r.status)
+            conn.close()
+        threads = [threading.Thread(target=click) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        self.assertEqual(sorted(statuses), [200, 409])
+        a = self.get(aid)
+        self.assertEqual(a["status"], "pending")
+        self.assertEqual(a["approvals_count"], 1)
+        self.assertEqual(kinds(a), ["requested", "notified", "notified", "decided"])
+        self.decide(aid, "bob", "approve")
+        a, result = self.wait_done(c, "approved")
+        self.assertEqual([(d["approver"], d["via"]) for d in result["decisions"]],
+                         [("alice", "link"), ("bob", "api")])
+
+
 class ExpiredLinkTest(ApprovalsBase):
     link_ttl = 1  # links live one second; the approval itself ten minutes
 
@@ -764,4 +800,4 @@ class CrashTest(ApprovalsBase):
 
 
 if __name__ == "__main__":
-    unittest.main(argv=[sys.argv[0]], verbosity=2)
+    unittest.main(argv=[sys.argv[0]] + sys.argv[2:], verbosity=2)  # optional test names
