@@ -23,3 +23,15 @@ function(durable_cc_test)
   target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   gtest_discover_tests(${T_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${T_LABELS}")
 endfunction()
+
+# durable_read_for_embedding(<var> <file> <delimiter>): reads <file> into <var> for a generated .cc
+# that holds it as the raw string R"<delimiter>(...)<delimiter>" (configure_file); editing the
+# file re-runs CMake.
+function(durable_read_for_embedding VAR FILE DELIM)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${FILE})
+  file(READ ${FILE} text)
+  if(text MATCHES "\\)${DELIM}\"")
+    message(FATAL_ERROR "${FILE} contains the raw-string delimiter )${DELIM}\"")
+  endif()
+  set(${VAR} "${text}" PARENT_SCOPE)
+endfunction()

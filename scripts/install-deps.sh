@@ -9,6 +9,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev libpq-dev
   python3 python3-yaml
   python3-aiosmtpd  # the approvals e-mail tests run a real SMTP server on it
+  chromium
 )
 
 missing=()

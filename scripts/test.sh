@@ -10,8 +10,9 @@ JOBS=${JOBS:-$(nproc)}
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 
-# npm packages of the JS tests, the JS interop suite and the JS example (committed lock files).
-for dir in tests/interop interop/js examples/js-approval; do
+# npm packages of the JS tests (interop, web UI), the JS interop suite and the JS example
+# (committed lock files).
+for dir in tests/interop tests/ui interop/js examples/js-approval; do
   if [[ ! -d $dir/node_modules ]] || [[ $dir/package-lock.json -nt $dir/node_modules ]]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "durable/approvals/http_backend.h"
 #include "durable/approvals/server_test_util.h"
 
@@ -162,6 +164,55 @@ TEST_F(RoutesTest, LinkConfirmPageChangesNothingUntilPosted) {
       Call("POST", forged, "", "decision=approve", "application/x-www-form-urlencoded").status,
       403);
   EXPECT_EQ(h_.service->Get(h_.user("admin"), id)->decisions.size(), 1u);
+}
+
+// Mutated requests to every JSON route: each answer is a success or an AWS-shaped error, never a
+// 5xx, and the server keeps serving.
+TEST_F(RoutesTest, MutatedRequestsGetAwsShapedAnswers) {
+  std::string id = CreateApproval();
+  const std::vector<std::pair<std::string, std::string>> seeds = {
+      {"/approvals",
+       R"({"title":"T","approvers":["alice"],"quorum":1,"request_id":"m",)"
+       R"("timeout_seconds":60,"escalation":{"after_seconds":5,"approvers":["bob"]}})"},
+      {"/approvals/" + id + "/decision", R"({"decision":"approve","comment":"c","via":"ui"})"},
+      {"/approvals/" + id + "/cancel", R"({"comment":"x"})"},
+      {"/approvals/internal/register",
+       R"({"request_key":"k","spec":{"title":"t","requester":"carol","approvers":["alice"]}})"},
+      {"/approvals/internal/notify",
+       R"({"approval_id":")" + id + R"(","kind":"reminder","sequence":1})"},
+      {"/approvals/internal/attach", R"({"approval_id":")" + id + R"(","callback_id":"cb"})"},
+  };
+  const std::vector<std::string> users = {"carol", "alice", "admin", "workflow"};
+  std::mt19937 rng(7);
+  const std::string junk = "{}[]\",:0-9aZ \\\x01\xff\xc3";
+  for (int i = 0; i < 400; ++i) {
+    const auto& [path, seed] = seeds[rng() % seeds.size()];
+    std::string body = seed;
+    int edits = 1 + rng() % 4;
+    for (int e = 0; e < edits && !body.empty(); ++e) {
+      size_t at = rng() % body.size();
+      switch (rng() % 3) {
+        case 0:
+          body.erase(at, 1 + rng() % 3);
+          break;
+        case 1:
+          body.insert(at, 1, junk[rng() % junk.size()]);
+          break;
+        default:
+          body[at] = junk[rng() % junk.size()];
+      }
+    }
+    auto r = Call("POST", path, users[rng() % users.size()], body);
+    ASSERT_LT(r.status, 500) << path << " " << body << " -> " << r.body;
+    if (r.status >= 400) {
+      EXPECT_TRUE(r.Header("X-Amzn-ErrorType").has_value()) << body;
+      Json err = Body(r);
+      ASSERT_TRUE(err.is_object() && err.contains("message")) << r.body;
+    } else {
+      EXPECT_TRUE(Body(r).is_object()) << r.body;
+    }
+  }
+  EXPECT_EQ(Call("GET", "/approvals/me", "alice").status, 200);
 }
 
 TEST_F(RoutesTest, BackendOverHttp) {

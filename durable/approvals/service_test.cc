@@ -101,6 +101,41 @@ TEST(ServiceTest, FirstDecisionWinsUnderConcurrency) {
   EXPECT_EQ(h.lambda.Completions().size(), 1u);
 }
 
+TEST(ServiceTest, FirstDecisionWinsAcrossTwoConnectionsToOneFile) {
+  // Two services on the same SQLite file, like two server processes: the write transaction
+  // (BEGIN IMMEDIATE + UPDATE ... WHERE status='pending') decides, not the in-process mutex.
+  Harness h;
+  auto second_store = Store::Open(h.dir.File("durable.db"));
+  ASSERT_TRUE(second_store.ok());
+  auto second_links = Links::Open(second_store->get(), &h.clock);
+  ASSERT_TRUE(second_links.ok());
+  Service second(second_store->get(), &h.identity, second_links->get(), {}, &h.lambda, &h.clock,
+                 ServiceOptions{});
+  for (int round = 0; round < 5; ++round) {
+    std::string id = h.Create("carol", {"alice", "bob", "dave"}, 1);
+    std::atomic<int> ok{0}, conflict{0};
+    std::vector<std::thread> threads;
+    const std::vector<std::string> approvers = {"alice", "bob", "dave"};
+    for (int i = 0; i < 12; ++i) {
+      threads.emplace_back([&, i] {
+        Service& s = i % 2 ? second : *h.service;
+        auto r = s.Decide(approvers[i % 3], id, "approve", "", "api");
+        if (r.ok()) {
+          ++ok;
+        } else if (r.status().code() == StatusCode::kAlreadyExists) {
+          ++conflict;
+        } else {
+          ADD_FAILURE() << r.status().ToString();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 1) << "round " << round;
+    EXPECT_EQ(conflict.load(), 11) << "round " << round;
+    EXPECT_EQ(second.Load(id, false)->decisions.size(), 1u);
+  }
+}
+
 TEST(ServiceTest, RequesterAndNonApproversAreForbidden) {
   Harness h;
   std::string id = h.Create("carol", {"alice", "bob"}, 1);
@@ -468,6 +503,11 @@ TEST(ServiceTest, DecideByLinkOnceAsTheLinksApprover) {
   EXPECT_EQ(h.service->DecideByLink(alice_token, "approve", "").status().code(),
             StatusCode::kAlreadyExists);
   EXPECT_EQ(h.service->DecideByLink(alice_token + "x", "approve", "").status().code(),
+            StatusCode::kFailedPrecondition);
+  // A genuine link for someone who is not an approver of this request decides nothing.
+  auto stranger = h.links->Issue(id, "dave", h.clock.NowMs() + 60'000);
+  ASSERT_TRUE(stranger.ok());
+  EXPECT_EQ(h.service->DecideByLink(*stranger, "approve", "").status().code(),
             StatusCode::kFailedPrecondition);
   // Expired link.
   h.clock.AdvanceMs(3600 * 1000);

@@ -9,6 +9,7 @@
 #include "durable/approvals/routes.h"
 #include "durable/approvals/service.h"
 #include "durable/approvals/store.h"
+#include "durable/approvals/ui_routes.h"
 #include "durable/approvals/workflow.h"
 #include "durable/base/clock.h"
 #include "durable/base/macros.h"
@@ -87,10 +88,11 @@ Status DurableServer::StartApprovals(Parts& p, const ServeOptions& o) {
     DURABLE_ASSIGN_OR_RETURN(p.approvals_config,
                              approvals::ParseApprovalsConfig(approvals::Json::object()));
   }
-  approvals::StoreOptions so;
-  so.synchronous_full = o.sqlite_synchronous == "FULL";
-  DURABLE_ASSIGN_OR_RETURN(p.approvals_store,
-                           approvals::Store::Open(o.in_memory ? ":memory:" : o.db_path, so));
+  approvals::StoreOptions store_options;
+  store_options.synchronous_full = o.sqlite_synchronous == "FULL";
+  DURABLE_ASSIGN_OR_RETURN(
+      p.approvals_store,
+      approvals::Store::Open(o.in_memory ? ":memory:" : o.db_path, store_options));
   p.approvals_identity = std::make_unique<approvals::Identity>(p.approvals_config.users);
   DURABLE_ASSIGN_OR_RETURN(p.approvals_links,
                            approvals::Links::Open(p.approvals_store.get(), SystemClock::Get()));
@@ -104,12 +106,12 @@ Status DurableServer::StartApprovals(Parts& p, const ServeOptions& o) {
     notifiers.push_back(notifier->get());
     p.approvals_notifiers.push_back(std::move(notifier).value());
   }
-  approvals::ServiceOptions so2;
-  so2.public_url = p.approvals_config.public_url;
-  so2.link_ttl_seconds = p.approvals_config.link_ttl_seconds;
+  approvals::ServiceOptions service_options;
+  service_options.public_url = p.approvals_config.public_url;
+  service_options.link_ttl_seconds = p.approvals_config.link_ttl_seconds;
   p.approvals = std::make_unique<approvals::Service>(
       p.approvals_store.get(), p.approvals_identity.get(), p.approvals_links.get(),
-      std::move(notifiers), &p.approvals_lambda, SystemClock::Get(), so2);
+      std::move(notifiers), &p.approvals_lambda, SystemClock::Get(), service_options);
   approvals::RegisterApprovalRoutes(p.http, *p.approvals);
   // The built-in approval workflow, in-process, started through the Lambda Invoke route.
   p.in_process.Register(
@@ -146,6 +148,7 @@ Result<std::unique_ptr<DurableServer>> DurableServer::Start(const ServeOptions& 
 
   api::RegisterLambdaRoutes(parts->http, *parts->engine, {});
   parts->processes.RegisterRoutes(parts->http);
+  approvals::RegisterUiRoutes(parts->http);  // the web UI at /ui/
   parts->http.Route("GET", {"durable", "v1", "health"},
                     [](const http::Request&, http::Response& r) { r.body = R"({"status":"ok"})"; });
   DURABLE_ASSIGN_OR_RETURN(parts->port, parts->http.Start());
