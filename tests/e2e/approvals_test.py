@@ -778,7 +778,9 @@ class CrashTest(ApprovalsBase):
         # back; the second is sent once, and the decision after it ends the workflow.
         c = self.create(["alice"], timeout_seconds=120, reminder_interval_seconds=5)
         aid = c["approval_id"]
-        self.wait_audit(aid, ["requested", "notified", "reminded", "notified"])
+        # Exactly these entries (not a prefix): the kill lands seconds before the next reminder.
+        first = ["requested", "notified", "reminded", "notified"]
+        self.poll("the first reminder", lambda: kinds(self.get(aid)) == first)
         self.restart()
         self.wait_audit(aid, ["requested", "notified", "reminded", "notified", "reminded",
                               "notified"])
