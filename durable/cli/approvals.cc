@@ -68,7 +68,8 @@ std::string Text(const Json& j, const char* key, const char* fallback = "-") {
 std::string JoinList(const Json& j, const char* key) {
   if (!j.is_object() || !j.contains(key) || !j[key].is_array() || j[key].empty()) return "-";
   std::string out;
-  for (const auto& v : j[key]) out += (out.empty() ? "" : ",") + (v.is_string() ? v.get<std::string>() : v.dump());
+  for (const auto& v : j[key])
+    out += (out.empty() ? "" : ",") + (v.is_string() ? v.get<std::string>() : v.dump());
   return out;
 }
 
@@ -158,7 +159,7 @@ void PrintCreatedTable(const Json& j) {
 Result<int64_t> ParseDuration(const std::string& text) {
   auto bad = [&]() {
     return InvalidArgument("invalid duration '" + text +
-                                   "' (use seconds or a number with s, m, h or d: 90, 15m, 2h)");
+                           "' (use seconds or a number with s, m, h or d: 90, 15m, 2h)");
   };
   if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return bad();
   size_t i = 0;
@@ -172,11 +173,20 @@ Result<int64_t> ParseDuration(const std::string& text) {
   if (i < text.size()) {
     if (i + 1 != text.size()) return bad();
     switch (text[i]) {
-      case 's': unit = 1; break;
-      case 'm': unit = 60; break;
-      case 'h': unit = 3600; break;
-      case 'd': unit = 86400; break;
-      default: return bad();
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'd':
+        unit = 86400;
+        break;
+      default:
+        return bad();
     }
   }
   if (n > std::numeric_limits<int64_t>::max() / unit / 1000) return bad();
@@ -219,7 +229,8 @@ Result<Json> BuildCreateBody(const ApprovalCreateArgs& a) {
 ApprovalsCommand::ApprovalsCommand(CLI::App& app) {
   if (const char* ep = std::getenv("DURABLE_ENDPOINT")) client_.endpoint = ep;
   if (const char* tok = std::getenv("DURABLE_TOKEN")) token_ = tok;
-  root_ = app.add_subcommand("approvals", "Human approvals: create, list, decide (docs/approvals.md)");
+  root_ =
+      app.add_subcommand("approvals", "Human approvals: create, list, decide (docs/approvals.md)");
   root_->require_subcommand(1);
 
   create_ = root_->add_subcommand("create", "Request an approval (starts approval-workflow)");
@@ -230,9 +241,11 @@ ApprovalsCommand::ApprovalsCommand(CLI::App& app) {
       ->required();
   create_->add_option("--quorum", create_args_.quorum, "Approvals needed (default 1)");
   create_->add_option("--timeout", create_args_.timeout, "Time to decide: 90s, 15m, 2h, 7d");
-  create_->add_option("--reminder-every", create_args_.reminder_every, "Remind approvers every ...");
+  create_->add_option("--reminder-every", create_args_.reminder_every,
+                      "Remind approvers every ...");
   create_->add_option("--escalate-after", create_args_.escalate_after, "Escalate after ...");
-  create_->add_option("--escalate-to", create_args_.escalate_to, "Escalation approver (repeatable)");
+  create_->add_option("--escalate-to", create_args_.escalate_to,
+                      "Escalation approver (repeatable)");
   create_->add_option("--payload", create_args_.payload, "JSON object shown to approvers");
   create_->add_option("--request-id", create_args_.request_id, "Idempotency key");
   create_->add_option("--requester", create_args_.requester, "Requester (admins only)");
@@ -322,9 +335,10 @@ int ApprovalsCommand::RunList() {
 
 int ApprovalsCommand::RunDecision(const std::string& decision) {
   Json body = {{"decision", decision}, {"comment", comment_}};
-  return Print(client_,
-               Call(client_, token_, "POST", "/approvals/" + PercentEncode(id_) + "/decision", body),
-               PrintApprovalTable);
+  return Print(
+      client_,
+      Call(client_, token_, "POST", "/approvals/" + PercentEncode(id_) + "/decision", body),
+      PrintApprovalTable);
 }
 
 int ApprovalsCommand::RunCancel() {
