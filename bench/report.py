@@ -48,7 +48,7 @@ def get(row, key):
 def peer(peers, name, args):
     """The result of peer `name` whose command line is exactly `args` (after the script name)."""
     for r in peers:
-        if r.get("peer") == name and r.get("args", "").split(" ", 2)[-1] == args:
+        if r.get("peer") == name and r.get("args", "").split(".mjs ", 1)[-1] == args:
             return r
     return None
 
@@ -129,6 +129,8 @@ def build_rows(ours, peers):
     add("B4", "timer lateness p50", "ms", "lower", "lateness_ms_p50", {}, {})
     add("B4", "timer lateness p99", "ms", "lower", "lateness_ms_p99", {}, {})
     add("B4", "timer lateness max", "ms", "lower", "lateness_ms_max", {}, {})
+    add("B4", "lateness p99, each waits 1 s from its start", "ms", "lower",
+        "wait1s_lateness_ms_p99", {}, {})
     add("B4", "RSS per suspended execution", "bytes", "lower",
         "rss_bytes_per_suspended_execution", {}, {})
     add("B4", "executions", "count", "higher", "executions", {}, {})
@@ -141,11 +143,6 @@ def build_rows(ours, peers):
     add("B6", "on disk beyond payload", "bytes/step", "lower",
         "used_bytes_per_step_beyond_payload", {},
         {"aws": get(peer(peers, "aws", "size 100 noskip"), "history_bytes_per_step")})
-    st_fsync = next((r for r in peers if r.get("peer") == "storage" and "fdatasyncs" in r), None)
-    st_sqlite = next((r for r in peers if r.get("peer") == "storage" and "commits_per_s" in r), None)
-    rows.append({"workload": "limit", "metric": "fdatasync 4 KiB / SQLite WAL FULL commit",
-                 "unit": "per s", "better": "higher", "in_process": get(st_sqlite, "commits_per_s"),
-                 "process": None, "peers": {"fsync": get(st_fsync, "per_s")}})
     return rows
 
 
@@ -218,10 +215,6 @@ def table_lines(rows, durability):
             [PEER_TITLES[p] for p in PEERS] + [f"× vs {PEER_TITLES[p]}" for p in PEERS])
     lines = [head]
     for r in rows:
-        if r["workload"] == "limit":
-            lines.append([r["workload"], r["metric"], r["unit"], fmt(r["in_process"]), "—",
-                          f"fsync {fmt(r['peers'].get('fsync'))}", "—", "—", "—", "—", "—"])
-            continue
         lines.append([r["workload"], r["metric"], r["unit"], fmt(r["in_process"]),
                       fmt(r["process"])] + [fmt(r["peers"].get(p)) for p in PEERS] +
                      [fmt_ratio(ratio(r, p)) for p in PEERS])
@@ -234,6 +227,18 @@ def print_table(lines, out=sys.stdout):
         print("  ".join(str(c).ljust(widths[i]) for i, c in enumerate(l)), file=out)
         if j == 0:
             print("  ".join("-" * w for w in widths), file=out)
+
+
+def limits(peers):
+    f = next((r for r in peers if r.get("peer") == "storage" and "fdatasyncs" in r), None)
+    q = next((r for r in peers if r.get("peer") == "storage" and "commits_per_s" in r), None)
+    parts = []
+    if f:
+        parts.append(f"fdatasync of 4 KiB {fmt(f['per_s'])}/s ({fmt(f['mean_us'])} µs)")
+    if q:
+        parts.append(f"SQLite WAL synchronous={q['synchronous']} one-row commit "
+                     f"{fmt(q['commits_per_s'])}/s (p50 {fmt(q['p50_us'])} µs)")
+    return "; ".join(parts)
 
 
 def markdown(lines):
@@ -251,7 +256,12 @@ def chart(rows, path, title):
     except ImportError:
         print("report: python3-matplotlib is missing, no chart", file=sys.stderr)
         return False
-    plot = [r for r in rows if r["workload"] != "limit" and r["unit"] not in ("bool", "count")]
+    def has_numbers(r):
+        vals = [r["in_process"], r["process"]] + list(r["peers"].values())
+        return any(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in vals)
+
+    plot = [r for r in rows if r["workload"] != "limit" and r["unit"] not in ("bool", "count")
+            and has_numbers(r)]
     series = [("in_process", "Durable in-process", "#1f77b4"),
               ("process", "Durable HTTP process", "#6baed6")] + \
              [(p, PEER_TITLES[p], c) for p, c in zip(PEERS, ("#ff7f0e", "#2ca02c", "#d62728"))]
@@ -304,6 +314,8 @@ def main():
     print()
     for t in tg:
         print(f"  [{t['result'].upper():4}] {t['target']}: {fmt(t['value'])}")
+    if limits(peers):
+        print(f"  physical limits on this machine: {limits(peers)}")
     if not peers:
         print("  (no peer figures: ../shared/peer-bench was missing or PEERS was empty)")
     micro_rows = [{"name": b["name"], "real_time_ns": b.get("real_time"),
@@ -318,7 +330,7 @@ def main():
     mach = machine()
     report = {"date": a.date, "generated_utc": datetime.datetime.utcnow().isoformat() + "Z",
               "durability": durability, "machine": mach, "table": rows, "targets": tg,
-              "table_markdown": markdown(lines), "ours": ours, "peers": peers,
+              "table_markdown": markdown(lines), "physical_limits": limits(peers), "ours": ours, "peers": peers,
               "micro": micro_rows, "micro_context": micro.get("context", {})}
     jpath = os.path.join(a.out_dir, f"{a.date}.json")
     with open(jpath, "w") as f:

@@ -3,7 +3,7 @@
 # (in-process and function-process modes, SQLite synchronous=FULL unless BENCH_ARGS says
 # otherwise), runs the peer engines from ../shared/peer-bench (bench/peers.sh; skipped loudly when
 # absent), then prints one table and writes bench/results/<date>.json and .png (bench/report.py).
-# Env: BUILD (build dir), BENCH_ARGS (extra bench_driver flags, e.g. "--b4-n 2000"),
+# Env: BUILD (build dir), PEER_BENCH (default ../shared/peer-bench), BENCH_ARGS (extra bench_driver flags, e.g. "--b4-n 2000"),
 #      PEERS ("aws restate dbos storage" or "" to skip), PB (peers' scratch dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,11 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/durable-bench.XXXXXX")
 echo "bench: scratch $WORK"
 # bench/template.yaml with CodeUri pointing at this build's bootstrap.
 sed "s#CodeUri: ../build/bench#CodeUri: $ABS_BUILD/bench#" bench/template.yaml >"$WORK/template.yaml"
+
+# Debian's python3 has python3-matplotlib (scripts/install-deps.sh); a python3 earlier in PATH
+# (pyenv, venv) may not.
+PY=python3
+[[ -x /usr/bin/python3 ]] && PY=/usr/bin/python3
 
 echo "bench: micro-benchmarks"
 "$BUILD/bench/bench_micro" --benchmark_min_time=0.2 --benchmark_format=console \
@@ -33,5 +38,5 @@ else
   : >"$WORK/peers.jsonl"
 fi
 
-python3 bench/report.py --ours "$WORK/ours.json" --peers "$WORK/peers.jsonl" \
+"$PY" bench/report.py --ours "$WORK/ours.json" --peers "$WORK/peers.jsonl" \
   --micro "$WORK/micro.json" --out-dir bench/results
