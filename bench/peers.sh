@@ -31,8 +31,8 @@ run() {
     echo "peers.sh: [$peer] $* FAILED: $(tail -3 "$PB/$peer.err" | tr '\n' ' ')" >&2
     return
   fi
-  python3 -c 'import json,sys; d=json.loads(sys.argv[3]); d["peer"]=sys.argv[1]; d["args"]=sys.argv[2]; print(json.dumps(d))' \
-    "$peer" "$*" "$line" >>"$OUT"
+  python3 -c 'import json,sys; d=json.loads(sys.argv[3]); d["peer"]=sys.argv[1]; d["args"]=sys.argv[2].replace(sys.argv[4], "$PB"); print(json.dumps(d))' \
+    "$peer" "$*" "$line" "$PB" >>"$OUT"
 }
 
 npm_setup() {  # npm_setup DIR PACKAGES...
