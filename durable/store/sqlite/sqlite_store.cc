@@ -1,6 +1,7 @@
 // SqliteStore: opening, the write path (Create, Apply, ClaimDueTimers, Purge) and transactions.
 #include "durable/store/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <string>
 
 #include "durable/base/clock.h"
@@ -73,7 +74,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   DURABLE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
   DURABLE_RETURN_IF_ERROR(
       sqlite::Migrate(*db, sqlite::EmbeddedSchema(), SystemClock::Get()->NowMs()));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), options));
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
@@ -82,7 +83,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   return std::unique_ptr<Store>(std::move(store));
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<sqlite::Db> db) : db_(std::move(db)) {}
+SqliteStore::SqliteStore(std::unique_ptr<sqlite::Db> db, SqliteOptions options)
+    : db_(std::move(db)), options_(std::move(options)) {}
 SqliteStore::~SqliteStore() = default;
 
 Status SqliteStore::InWriteTxn(const std::function<Status()>& body) {
@@ -108,9 +110,95 @@ Result<bool> SqliteStore::ExistsLocked(const std::string& arn) {
 Status SqliteStore::Create(const Commit& first) {
   if (!first.execution) return InvalidArgument("Create needs the execution row");
   DURABLE_RETURN_IF_ERROR(CheckCommitShape(first));
-  const model::DurableExecution& e = *first.execution;
+  return Submit(first, /*create=*/true);
+}
+
+Status SqliteStore::Apply(const Commit& commit) {
+  DURABLE_RETURN_IF_ERROR(CheckCommitShape(commit));
+  return Submit(commit, /*create=*/false);
+}
+
+Status SqliteStore::Submit(const Commit& commit, bool create) {
+  Pending mine;
+  mine.commit = &commit;
+  mine.create = create;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_.push_back(&mine);
+  while (!mine.done) {
+    if (writing_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // Become the leader: write everything queued so far (this call included, or an earlier
+    // group that is still waiting for a leader) as one transaction.
+    writing_ = true;
+    size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_group_commits)));
+    std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    lock.unlock();
+    WriteGroup(group);
+    lock.lock();
+    for (Pending* p : group) p->done = true;
+    writing_ = false;
+    queue_cv_.notify_all();
+  }
+  return mine.status;
+}
+
+void SqliteStore::WriteGroup(const std::vector<Pending*>& group) {
+  auto body = [this](const Pending& p) {
+    return p.create ? CreateBody(*p.commit) : ApplyBody(*p.commit);
+  };
   std::lock_guard<std::mutex> lock(mu_);
-  return InWriteTxn([&]() -> Status {
+  auto run = [this](const char* sql) -> Status {
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
+    return q.Run();
+  };
+  Status st = run("BEGIN IMMEDIATE");
+  if (!st.ok()) {
+    for (Pending* p : group) p->status = st;
+    return;
+  }
+  bool any_ok = false;
+  if (group.size() == 1) {
+    group[0]->status = body(*group[0]);
+    any_ok = group[0]->status.ok();
+  } else {
+    // Each commit in its own savepoint: one that fails leaves no trace and does not affect the
+    // others.
+    for (Pending* p : group) {
+      Status sp = run("SAVEPOINT durable_commit");
+      p->status = sp.ok() ? body(*p) : sp;
+      if (sp.ok() && !p->status.ok()) sp = run("ROLLBACK TO durable_commit");
+      if (sp.ok()) sp = run("RELEASE durable_commit");
+      if (!sp.ok()) {
+        // The transaction is in an unknown state: give it up whole.
+        for (Pending* q : group) q->status = sp;
+        run("ROLLBACK").ok();
+        return;
+      }
+      any_ok = any_ok || p->status.ok();
+    }
+  }
+  if (!any_ok) {
+    run("ROLLBACK").ok();
+    return;
+  }
+  Status commit = Status::Ok();
+  if (options_.before_commit_for_test) commit = options_.before_commit_for_test(group.size());
+  if (commit.ok()) commit = run("COMMIT");
+  if (!commit.ok()) {
+    run("ROLLBACK").ok();
+    // Nothing of the group is durable: every caller whose part had succeeded fails.
+    for (Pending* p : group) {
+      if (p->status.ok()) p->status = commit;
+    }
+  }
+}
+
+Status SqliteStore::CreateBody(const Commit& first) {
+  const model::DurableExecution& e = *first.execution;
+  {
     DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(first.arn));
     if (exists) return AlreadyExists("durable execution " + first.arn + " already exists");
     DURABLE_ASSIGN_OR_RETURN(
@@ -126,13 +214,11 @@ Status SqliteStore::Create(const Commit& first) {
     row.Bind(insert);
     DURABLE_RETURN_IF_ERROR(insert.Run());
     return WriteCommitBody(first);
-  });
+  }
 }
 
-Status SqliteStore::Apply(const Commit& commit) {
-  DURABLE_RETURN_IF_ERROR(CheckCommitShape(commit));
-  std::lock_guard<std::mutex> lock(mu_);
-  return InWriteTxn([&]() -> Status {
+Status SqliteStore::ApplyBody(const Commit& commit) {
+  {
     DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(commit.arn));
     if (!exists) return NotFound("durable execution " + commit.arn + " not found");
     if (commit.execution) {
@@ -153,7 +239,7 @@ Status SqliteStore::Apply(const Commit& commit) {
       DURABLE_RETURN_IF_ERROR(update.Bind(commit.arn).Run());
     }
     return WriteCommitBody(commit);
-  });
+  }
 }
 
 Status SqliteStore::WriteCommitBody(const Commit& commit) {

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <mutex>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -137,6 +139,141 @@ TEST(SqliteStoreTest, TwoNodesOnOneFileClaimDisjointTimers) {
   all.insert(claimed[1].begin(), claimed[1].end());
   EXPECT_EQ(all.size(), claimed[0].size() + claimed[1].size()) << "a timer was claimed twice";
   EXPECT_EQ(all.size(), size_t{kTimers});
+}
+
+// Runs `body(i)` on `n` threads at once and returns when all are done.
+template <typename Fn>
+void OnThreads(int n, Fn body) {
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) threads.emplace_back(body, i);
+  for (auto& t : threads) t.join();
+}
+
+// Group commit helpers: the hook holds the first group's COMMIT until every writer has called
+// the store, so the others queue up and are written together as later groups.
+struct GroupProbe {
+  std::mutex mu;
+  std::vector<size_t> groups;  // size of each group that reached COMMIT
+  std::atomic<int> calling{0};
+  int writers = 0;
+  std::atomic<bool> armed{true};  // false: the hook lets everything through unrecorded
+  SqliteOptions Options(std::function<Status(size_t)> verdict = nullptr) {
+    SqliteOptions o;
+    o.before_commit_for_test = [this, verdict](size_t n) -> Status {
+      if (!armed) return Status::Ok();
+      bool first;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        first = groups.empty();
+        groups.push_back(n);
+      }
+      if (first) {
+        while (calling.load() < writers) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      }
+      return verdict ? verdict(n) : Status::Ok();
+    };
+    return o;
+  }
+  size_t Largest() {
+    std::lock_guard<std::mutex> lock(mu);
+    size_t m = 0;
+    for (size_t g : groups) m = std::max(m, g);
+    return m;
+  }
+};
+
+TEST(SqliteStoreTest, GroupCommitAcknowledgesEachWriterOnlyAfterItsCommitIsDurable) {
+  const std::string path = TempDir::NewFile();
+  GroupProbe probe;
+  probe.writers = 24;
+  std::unique_ptr<SqliteStore> store = MustOpen(path, probe.Options());
+  ASSERT_NE(store, nullptr);
+  std::atomic<int> visible{0};
+  OnThreads(probe.writers, [&](int i) {
+    model::DurableExecution e = FullExecution("g" + std::to_string(i), 1000 + i);
+    ++probe.calling;
+    Status st = store->Create(FirstCommit(e));
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    // Another connection sees only committed data: the commit is done when Create returns.
+    if (RawInt(path, "SELECT count(*) FROM executions WHERE arn = '" + e.arn + "'") == 1) ++visible;
+  });
+  EXPECT_EQ(visible.load(), probe.writers);
+  size_t total = 0;
+  for (size_t g : probe.groups) total += g;
+  EXPECT_EQ(total, size_t(probe.writers));
+  EXPECT_GT(probe.Largest(), 1u) << "no two writers shared a transaction";
+  EXPECT_LT(probe.groups.size(), size_t(probe.writers));
+}
+
+TEST(SqliteStoreTest, AFailingGroupCommitFailsEveryCallerInTheGroup) {
+  const std::string path = TempDir::NewFile();
+  GroupProbe probe;
+  probe.writers = 16;
+  std::atomic<int> failed_in_groups{0};
+  // Every group of more than one commit fails at COMMIT.
+  std::unique_ptr<SqliteStore> store = MustOpen(path, probe.Options([&](size_t n) -> Status {
+    if (n == 1) return Status::Ok();
+    failed_in_groups += static_cast<int>(n);
+    return Internal("injected commit failure");
+  }));
+  ASSERT_NE(store, nullptr);
+  std::atomic<int> failures{0};
+  OnThreads(probe.writers, [&](int i) {
+    model::DurableExecution e = FullExecution("f" + std::to_string(i), 1000 + i);
+    ++probe.calling;
+    Status st = store->Create(FirstCommit(e));
+    Result<ExecutionSnapshot> snap = store->Load(e.arn);
+    if (st.ok()) {
+      EXPECT_TRUE(snap.ok()) << "acknowledged but not stored: " << e.arn;
+    } else {
+      ++failures;
+      EXPECT_EQ(st.code(), StatusCode::kInternal) << st.ToString();
+      EXPECT_NE(st.message().find("injected"), std::string::npos) << st.ToString();
+      EXPECT_EQ(snap.status().code(), StatusCode::kNotFound) << "failed but stored: " << e.arn;
+    }
+  });
+  EXPECT_GT(probe.Largest(), 1u);
+  EXPECT_EQ(failures.load(), failed_in_groups.load());
+  EXPECT_GT(failures.load(), 1);
+  // The store keeps working after a failed group.
+  EXPECT_TRUE(store->Create(FirstCommit(FullExecution("after", 5000))).ok());
+}
+
+TEST(SqliteStoreTest, ABadCommitInAGroupLeavesNoTraceAndSparesTheOthers) {
+  const std::string path = TempDir::NewFile();
+  GroupProbe probe;
+  probe.writers = 12;
+  std::unique_ptr<SqliteStore> store = MustOpen(path, probe.Options());
+  ASSERT_NE(store, nullptr);
+  std::vector<model::DurableExecution> execs;
+  probe.armed = false;
+  for (int i = 0; i < probe.writers; ++i) {
+    execs.push_back(FullExecution("b" + std::to_string(i), 1000 + i));
+    ASSERT_TRUE(store->Create(FirstCommit(execs.back())).ok());
+  }
+  probe.armed = true;
+  OnThreads(probe.writers, [&](int i) {
+    const model::DurableExecution& e = execs[i];
+    Commit c;
+    c.arn = e.arn;
+    model::OperationRecord op = EveryOperationType().front();
+    c.operations.push_back(op);
+    // Writer 0 reuses event id 1 (already stored): its whole commit must be refused.
+    c.events.push_back(FullEvent(model::EventType::kStepStarted, i == 0 ? 1 : 2));
+    ++probe.calling;
+    Status st = store->Apply(c);
+    Result<ExecutionSnapshot> snap = store->Load(e.arn);
+    ASSERT_TRUE(snap.ok());
+    if (i == 0) {
+      EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition) << st.ToString();
+      EXPECT_EQ(snap->operations.size(), 1u) << "the refused commit left an operation behind";
+    } else {
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      EXPECT_EQ(snap->operations.size(), 2u);
+    }
+  });
+  EXPECT_GT(probe.Largest(), 1u);
 }
 
 TEST(SqliteStoreTest, SchemaIsAppliedOnceAndRecorded) {
