@@ -26,7 +26,15 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
   std::shared_ptr<Live> live = *live_or;
   std::string hash = HashHex(wire::SerializeCheckpointRequest(request));
   bool has_client_token = request.client_token && !request.client_token->empty();
-  if (has_client_token) {
+  // A remembered answer can exist only for a token that was already used: the current token's
+  // answer is stored in the same commit that moves the token on. So the store is asked only
+  // when the token is not the current one (an SDK retrying a request whose answer it lost).
+  bool token_current;
+  {
+    std::lock_guard<std::mutex> lock(live->mu);
+    token_current = CheckToken(*live, request.checkpoint_token, /*for_read=*/false).ok();
+  }
+  if (has_client_token && !token_current) {
     auto replay = store_->FindReplay(arn, *request.client_token, request.checkpoint_token);
     if (!replay.ok()) return Internal("storage error: " + replay.status().message());
     if (replay->has_value()) {

@@ -263,6 +263,10 @@ Status SqliteStore::WriteCommitBody(const Commit& commit) {
   DURABLE_RETURN_IF_ERROR(WriteTimers(commit));
   if (commit.replay) {
     const CheckpointReplay& r = *commit.replay;
+    // Only the latest answer of an execution can be asked for again (see docs/storage.md).
+    DURABLE_ASSIGN_OR_RETURN(Query drop,
+                             db_->Prepare("DELETE FROM checkpoint_replays WHERE arn = ?"));
+    DURABLE_RETURN_IF_ERROR(drop.Bind(commit.arn).Run());
     DURABLE_ASSIGN_OR_RETURN(
         Query q, db_->Prepare("INSERT OR REPLACE INTO checkpoint_replays (arn, client_token, "
                               "checkpoint_token, request_hash, response_body) "

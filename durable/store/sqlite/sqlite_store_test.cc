@@ -276,6 +276,29 @@ TEST(SqliteStoreTest, ABadCommitInAGroupLeavesNoTraceAndSparesTheOthers) {
   EXPECT_GT(probe.Largest(), 1u);
 }
 
+TEST(SqliteStoreTest, KeepsOnlyTheLatestCheckpointAnswerOfAnExecution) {
+  const std::string path = TempDir::NewFile();
+  std::unique_ptr<SqliteStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  model::DurableExecution a = FullExecution("a", 1000);
+  model::DurableExecution b = FullExecution("b", 1000);
+  ASSERT_TRUE(store->Create(FirstCommit(a)).ok());
+  ASSERT_TRUE(store->Create(FirstCommit(b)).ok());
+  for (const auto* e : {&a, &b}) {
+    for (int i = 1; i <= 3; ++i) {
+      Commit c;
+      c.arn = e->arn;
+      c.replay = CheckpointReplay{"client-" + std::to_string(i), "token-" + std::to_string(i),
+                                  "hash", "body-" + std::to_string(i)};
+      ASSERT_TRUE(store->Apply(c).ok());
+    }
+  }
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM checkpoint_replays"), 2);
+  EXPECT_EQ(store->FindReplay(a.arn, "client-3", "token-3")->value().response_body, "body-3");
+  EXPECT_EQ(store->FindReplay(b.arn, "client-3", "token-3")->value().response_body, "body-3");
+  EXPECT_FALSE(store->FindReplay(a.arn, "client-2", "token-2")->has_value());
+}
+
 TEST(SqliteStoreTest, SchemaIsAppliedOnceAndRecorded) {
   const std::string path = TempDir::NewFile();
   for (int i = 0; i < 3; ++i) ASSERT_NE(MustOpen(path), nullptr);
