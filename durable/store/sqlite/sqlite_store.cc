@@ -219,9 +219,30 @@ Status SqliteStore::CreateBody(const Commit& first) {
 
 Status SqliteStore::ApplyBody(const Commit& commit) {
   {
-    DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(commit.arn));
+    DURABLE_ASSIGN_OR_RETURN(
+        Query cur, db_->Prepare("SELECT status, name, execution_id, function_name, function_arn, "
+                                "version, start_ts, input_payload, execution_timeout_s, "
+                                "retention_days, tenant_id, trace_header, parent_arn, "
+                                "parent_operation_id FROM executions WHERE arn = ?"));
+    DURABLE_ASSIGN_OR_RETURN(bool exists, cur.Bind(commit.arn).Step());
     if (!exists) return NotFound("durable execution " + commit.arn + " not found");
-    if (commit.execution) {
+    auto fixed_columns_unchanged = [&cur](const model::DurableExecution& e) {
+      return e.name == cur.Text(1) && e.execution_id == cur.Text(2) &&
+             e.function_name == cur.Text(3) && e.function_arn == cur.Text(4) &&
+             e.version == cur.Text(5) && e.start_timestamp == cur.Int(6) &&
+             e.input_payload == cur.OptText(7) &&
+             e.config.execution_timeout_seconds == cur.Int(8) &&
+             e.config.retention_period_in_days == cur.Int(9) && e.tenant_id == cur.OptText(10) &&
+             e.trace_header == cur.OptText(11) && e.parent_arn == cur.OptText(12) &&
+             e.parent_operation_id == cur.OptText(13);
+    };
+    if (commit.execution && fixed_columns_unchanged(*commit.execution)) {
+      // The usual case: only the columns the engine changes during an execution's life differ.
+      // Setting only those leaves the name and start indexes untouched (SQLite rewrites an index
+      // only if one of its columns is SET).
+      const bool status_changed = model::ToString(commit.execution->status) != cur.Text(0);
+      DURABLE_RETURN_IF_ERROR(UpdateMutableColumns(*commit.execution, status_changed));
+    } else if (commit.execution) {
       const model::DurableExecution& e = *commit.execution;
       DURABLE_ASSIGN_OR_RETURN(
           Query by_name,
@@ -264,17 +285,41 @@ Status SqliteStore::WriteCommitBody(const Commit& commit) {
   if (commit.replay) {
     const CheckpointReplay& r = *commit.replay;
     // Only the latest answer of an execution can be asked for again (see docs/storage.md).
-    DURABLE_ASSIGN_OR_RETURN(Query drop,
-                             db_->Prepare("DELETE FROM checkpoint_replays WHERE arn = ?"));
-    DURABLE_RETURN_IF_ERROR(drop.Bind(commit.arn).Run());
     DURABLE_ASSIGN_OR_RETURN(
-        Query q, db_->Prepare("INSERT OR REPLACE INTO checkpoint_replays (arn, client_token, "
+        Query q, db_->Prepare("INSERT INTO checkpoint_answers (arn, client_token, "
                               "checkpoint_token, request_hash, response_body) "
-                              "VALUES (?, ?, ?, ?, ?)"));
+                              "VALUES (?, ?, ?, ?, ?) ON CONFLICT (arn) DO UPDATE SET "
+                              "client_token = excluded.client_token, "
+                              "checkpoint_token = excluded.checkpoint_token, "
+                              "request_hash = excluded.request_hash, "
+                              "response_body = excluded.response_body"));
     q.Bind(commit.arn).Bind(r.client_token).Bind(r.checkpoint_token).Bind(r.request_hash);
     DURABLE_RETURN_IF_ERROR(q.BindBlob(r.response_body).Run());
   }
   return Status::Ok();
+}
+
+Status SqliteStore::UpdateMutableColumns(const model::DurableExecution& e, bool status_changed) {
+  std::optional<std::string> error_blob;
+  if (e.error) error_blob = codec::EncodeError(*e.error);
+  DURABLE_ASSIGN_OR_RETURN(
+      Query q,
+      db_->Prepare(status_changed
+                       ? "UPDATE executions SET status = ?, end_ts = ?, result = ?, error = ?, "
+                         "next_event_id = ?, next_sequence = ?, failed_invocations = ?, "
+                         "invoke_at = ?, retain_until = ? WHERE arn = ?"
+                       : "UPDATE executions SET end_ts = ?, result = ?, error = ?, "
+                         "next_event_id = ?, next_sequence = ?, failed_invocations = ?, "
+                         "invoke_at = ?, retain_until = ? WHERE arn = ?"));
+  if (status_changed) q.Bind(model::ToString(e.status));
+  q.Bind(e.end_timestamp).Bind(e.result);
+  if (error_blob) {
+    q.BindBlob(*error_blob);
+  } else {
+    q.BindNull();
+  }
+  q.Bind(e.next_event_id).Bind(e.next_sequence).Bind(int64_t{e.failed_invocations});
+  return q.Bind(e.invoke_at).Bind(e.retain_until).Bind(e.arn).Run();
 }
 
 Status SqliteStore::InsertEvents(const Commit& commit) {
@@ -356,7 +401,7 @@ Status SqliteStore::Purge(const std::string& arn) {
     if (!exists) return NotFound("durable execution " + arn + " not found");
     for (const char* sql :
          {"DELETE FROM timers WHERE arn = ?", "DELETE FROM events WHERE arn = ?",
-          "DELETE FROM operations WHERE arn = ?", "DELETE FROM checkpoint_replays WHERE arn = ?",
+          "DELETE FROM operations WHERE arn = ?", "DELETE FROM checkpoint_answers WHERE arn = ?",
           "DELETE FROM executions WHERE arn = ?"}) {
       DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
       DURABLE_RETURN_IF_ERROR(q.Bind(arn).Run());

@@ -88,6 +88,8 @@ class SqliteStore final : public Store {
   Status WriteCommitBody(const Commit& commit);
   Result<bool> ExistsLocked(const std::string& arn);
   Status InsertEvents(const Commit& commit);
+  // Writes the columns of `e` that change during an execution's life. REQUIRES: as above.
+  Status UpdateMutableColumns(const model::DurableExecution& e, bool status_changed);
   Status WriteTimers(const Commit& commit);
 
   std::mutex mu_;  // guards the connection

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "durable/base/ids.h"
+#include "durable/store/sqlite/db.h"
+#include "durable/store/sqlite/migrations.h"
 #include "durable/store/store_test_suite.h"
 
 namespace durable::store {
@@ -293,17 +295,46 @@ TEST(SqliteStoreTest, KeepsOnlyTheLatestCheckpointAnswerOfAnExecution) {
       ASSERT_TRUE(store->Apply(c).ok());
     }
   }
-  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM checkpoint_replays"), 2);
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM checkpoint_answers"), 2);
   EXPECT_EQ(store->FindReplay(a.arn, "client-3", "token-3")->value().response_body, "body-3");
   EXPECT_EQ(store->FindReplay(b.arn, "client-3", "token-3")->value().response_body, "body-3");
   EXPECT_FALSE(store->FindReplay(a.arn, "client-2", "token-2")->has_value());
 }
 
+TEST(SqliteStoreTest, Version2KeepsTheLatestAnswerOfEachExecutionFromVersion1) {
+  const std::string path = TempDir::NewFile();
+  {
+    // A version-1 database with three answers of one execution.
+    Result<std::unique_ptr<sqlite::Db>> db = sqlite::Db::Open(path);
+    ASSERT_TRUE(db.ok());
+    std::vector<sqlite::SchemaFile> v1 = {sqlite::EmbeddedSchema().front()};
+    ASSERT_EQ(v1[0].version, 1);
+    ASSERT_TRUE(sqlite::Migrate(**db, v1, 0).ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO executions (arn, name, execution_id, function_name, "
+                            "function_arn, version, status, start_ts, execution_timeout_s, "
+                            "retention_days, next_event_id, next_sequence, failed_invocations) "
+                            "VALUES ('a', 'n', 'i', 'f', 'fa', '$LATEST', 'RUNNING', 1, 1, 1, 1, "
+                            "1, 0)")
+                    .ok());
+    for (int i = 1; i <= 3; ++i) {
+      std::string n = std::to_string(i);
+      ASSERT_TRUE((*db)->Exec("INSERT INTO checkpoint_replays VALUES ('a', 'c" + n + "', 't" + n +
+                              "', 'h', 'body" + n + "')")
+                      .ok());
+    }
+  }
+  std::unique_ptr<SqliteStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 2);
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM checkpoint_answers"), 1);
+  EXPECT_EQ(store->FindReplay("a", "c3", "t3")->value().response_body, "body3");
+}
+
 TEST(SqliteStoreTest, SchemaIsAppliedOnceAndRecorded) {
   const std::string path = TempDir::NewFile();
   for (int i = 0; i < 3; ++i) ASSERT_NE(MustOpen(path), nullptr);
-  EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM schema_version"), 1);
-  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 1);
+  EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM schema_version"), 2);
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 2);
   EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'executions'"), 1);
 }
 
