@@ -1,4 +1,6 @@
 // CheckpointDurableExecution and GetDurableExecutionState (protocol.md §6.2, §7).
+#include <utility>
+
 #include "durable/base/macros.h"
 #include "durable/engine/core.h"
 #include "durable/engine/engine_impl.h"
@@ -24,7 +26,15 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
   std::shared_ptr<Live> live = *live_or;
   std::string hash = HashHex(wire::SerializeCheckpointRequest(request));
   bool has_client_token = request.client_token && !request.client_token->empty();
-  if (has_client_token) {
+  // A remembered answer can exist only for a token that was already used: the current token's
+  // answer is stored in the same commit that moves the token on. So the store is asked only
+  // when the token is not the current one (an SDK retrying a request whose answer it lost).
+  bool token_current;
+  {
+    std::lock_guard<std::mutex> lock(live->mu);
+    token_current = CheckToken(*live, request.checkpoint_token, /*for_read=*/false).ok();
+  }
+  if (has_client_token && !token_current) {
     auto replay = store_->FindReplay(arn, *request.client_token, request.checkpoint_token);
     if (!replay.ok()) return Internal("storage error: " + replay.status().message());
     if (replay->has_value()) {
@@ -46,7 +56,8 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
     std::lock_guard<std::mutex> lock(live->mu);
     DURABLE_RETURN_IF_ERROR(CheckToken(*live, request.checkpoint_token, /*for_read=*/false));
     CoreContext ctx = MakeContext();
-    ExecutionState scratch = live->state;
+    ExecutionState& scratch = live->state;
+    ChangeGuard guard(scratch);  // rolls back on any error
     Transition t;
     DURABLE_RETURN_IF_ERROR(ApplyCheckpointBatch(scratch, request.updates, ctx, t));
     FireDueOperations(scratch, ctx.now, t);
@@ -60,7 +71,9 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
     for (const auto& id : inf.undelivered) AddUnique(ids, id);
     for (const auto& id : t.async_changed_ids) AddUnique(ids, id);
     for (const auto& id : ids) {
-      if (const auto* rec = scratch.Find(id)) response.operations.push_back(rec->operation);
+      if (const auto* rec = std::as_const(scratch).Find(id)) {
+        response.operations.push_back(rec->operation);
+      }
     }
     std::string body = wire::SerializeCheckpointResponse(response);
     std::optional<store::CheckpointReplay> replay;
@@ -69,6 +82,7 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
     }
     if (!t.Empty() || replay) {
       DURABLE_RETURN_IF_ERROR(CommitLocked(*live, scratch, t, fx, std::move(replay)));
+      guard.Commit();
     }
     live->inflight->sequence += 1;
     live->inflight->undelivered.clear();

@@ -106,7 +106,7 @@ Status EngineImpl::CommitLocked(Live& live, ExecutionState& scratch, Transition&
     if (st.code() == StatusCode::kUnavailable) return st;
     return Internal("storage error: " + st.message());
   }
-  live.state = std::move(scratch);
+  if (&scratch != &live.state) live.state = std::move(scratch);
   auto add_unique = [](std::vector<std::string>& v, const std::string& id) {
     if (std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
   };

@@ -91,8 +91,9 @@ class EngineImpl final : public Engine {
                                    const std::optional<std::string>& qualifier) const;
   std::optional<FunctionConfig> FindFunction(const std::string& name) const;
   Result<std::shared_ptr<Live>> GetLive(const std::string& arn);
-  // Commits `t` (built on `scratch`) and, on success, makes `scratch` the live state and
-  // collects the effects. REQUIRES: live.mu held.
+  // Commits `t` (built on `scratch`) and, on success, makes `scratch` the live state (unless it
+  // already is: changes made in place under the undo journal) and collects the effects. On
+  // failure the caller rolls the journal back. REQUIRES: live.mu held.
   Status CommitLocked(Live& live, ExecutionState& scratch, Transition& t, Effects& fx,
                       std::optional<store::CheckpointReplay> replay = std::nullopt);
   void RunEffects(Effects fx);
@@ -104,7 +105,8 @@ class EngineImpl final : public Engine {
       const std::optional<std::string>& payload);
   void Recover(const std::string& arn);
   void NotifyParent(const model::DurableExecution& child);
-  // Runs `fn(scratch, t)` on a copy of the execution's state and commits the result.
+  // Runs `fn(state, t)` on the execution's state under its undo journal and commits the result
+  // (rolled back on error or when nothing changed).
   template <typename Fn>
   Status Mutate(const std::string& arn, Fn&& fn);
 

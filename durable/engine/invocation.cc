@@ -141,7 +141,8 @@ void EngineImpl::OnInvocationDone(const std::string& arn, const std::string& inv
     live->inflight.reset();
     // Closed meanwhile (stop, timeout): nothing is appended after the terminal event.
     if (!live->state.Running()) return;
-    ExecutionState scratch = live->state;
+    ExecutionState& scratch = live->state;
+    ChangeGuard guard(scratch);
     Transition t;
     TimestampMs now = clock_->NowMs();
     std::optional<model::ErrorObject> error =
@@ -178,8 +179,11 @@ void EngineImpl::OnInvocationDone(const std::string& arn, const std::string& inv
       }
     }
     Status st = CommitLocked(*live, scratch, t, fx);
-    if (!st.ok())
+    if (st.ok()) {
+      guard.Commit();
+    } else {
       log::Error("recording the end of invocation {}: {}", inf.request_id, st.ToString());
+    }
   }
   RunEffects(std::move(fx));
 }

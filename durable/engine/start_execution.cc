@@ -95,7 +95,8 @@ void EngineImpl::Recover(const std::string& arn) {
     }
     // An invocation that was wanted or in flight when the server stopped is retried.
     if (s.execution.invoke_at && *s.execution.invoke_at <= now) t.request_invocation = true;
-    for (auto& rec : s.operations) {
+    for (size_t i = 0; i < s.operations.size(); ++i) {
+      auto& rec = s.At(i);
       if (rec.operation.type != model::OperationType::kChainedInvoke ||
           rec.operation.status != model::OperationStatus::kStarted || !rec.meta.invoke_child_arn) {
         continue;
