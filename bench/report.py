@@ -297,6 +297,7 @@ def main():
     ap.add_argument("--ours", required=True)
     ap.add_argument("--peers", required=True)
     ap.add_argument("--micro")
+    ap.add_argument("--limits-before", help="storage limits measured before our run (jsonl)")
     ap.add_argument("--out-dir", required=True)
     ap.add_argument("--date", default=datetime.datetime.utcnow().strftime("%Y-%m-%d"))
     a = ap.parse_args()
@@ -314,8 +315,11 @@ def main():
     print()
     for t in tg:
         print(f"  [{t['result'].upper():4}] {t['target']}: {fmt(t['value'])}")
+    before = load_jsonl(a.limits_before) if a.limits_before else []
+    if limits(before):
+        print(f"  physical limits before the run: {limits(before)}")
     if limits(peers):
-        print(f"  physical limits on this machine: {limits(peers)}")
+        print(f"  physical limits after the run:  {limits(peers)}")
     if not peers:
         print("  (no peer figures: ../shared/peer-bench was missing or PEERS was empty)")
     micro_rows = [{"name": b["name"], "real_time_ns": b.get("real_time"),
@@ -330,7 +334,8 @@ def main():
     mach = machine()
     report = {"date": a.date, "generated_utc": datetime.datetime.utcnow().isoformat() + "Z",
               "durability": durability, "machine": mach, "table": rows, "targets": tg,
-              "table_markdown": markdown(lines), "physical_limits": limits(peers), "ours": ours, "peers": peers,
+              "table_markdown": markdown(lines), "physical_limits_before": limits(before),
+              "physical_limits_after": limits(peers), "limits_before": before, "ours": ours, "peers": peers,
               "micro": micro_rows, "micro_context": micro.get("context", {})}
     jpath = os.path.join(a.out_dir, f"{a.date}.json")
     with open(jpath, "w") as f:

@@ -26,6 +26,12 @@ echo "bench: micro-benchmarks"
 "$BUILD/bench/bench_micro" --benchmark_min_time=0.2 --benchmark_format=console \
   --benchmark_out="$WORK/micro.json" --benchmark_out_format=json
 
+# The machine's commit-rate limits before our run too (shared disks drift within minutes).
+: >"$WORK/limits-before.jsonl"
+if [[ " ${PEERS-aws restate dbos storage} " == *" storage "* ]]; then
+  PEERS=storage bench/peers.sh "$WORK/limits-before.jsonl"
+fi
+
 echo "bench: B1-B6 drivers"
 # shellcheck disable=SC2086
 "$BUILD/bench/bench_driver" --mode both --template "$WORK/template.yaml" \
@@ -39,4 +45,4 @@ else
 fi
 
 "$PY" bench/report.py --ours "$WORK/ours.json" --peers "$WORK/peers.jsonl" \
-  --micro "$WORK/micro.json" --out-dir bench/results
+  --micro "$WORK/micro.json" --limits-before "$WORK/limits-before.jsonl" --out-dir bench/results
