@@ -35,6 +35,20 @@ run() {
     "$peer" "$*" "$line" "$PB" >>"$OUT"
 }
 
+# wait_port_free PORT...: other users of the machine may hold the peers' fixed ports for a while.
+wait_port_free() {
+  local p i
+  for p in "$@"; do
+    for i in $(seq 1 120); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || continue 2
+      [[ $i == 1 ]] && echo "peers.sh: port $p is in use by another process; waiting up to 120 s" >&2
+      sleep 1
+    done
+    echo "peers.sh: port $p still in use" >&2
+    return 1
+  done
+}
+
 npm_setup() {  # npm_setup DIR PACKAGES...
   local d=$1
   shift
@@ -65,7 +79,9 @@ if [[ " $PEERS " == *" restate "* ]]; then
   if npm_setup "$D" @restatedev/restate-server @restatedev/restate-sdk; then
     cp "$PEER_BENCH/restate-bench.mjs" "$D/"
     rm -rf "$PB/restate-data"
-    if RPID=$(sh "$PEER_BENCH/restate-start.sh" | head -1) && curl -sf http://127.0.0.1:9070/health >/dev/null; then
+    if ! wait_port_free 8080 9070 9080; then
+      echo "peers.sh: SKIPPED restate: its ports are taken" >&2
+    elif RPID=$(sh "$PEER_BENCH/restate-start.sh" | head -1) && curl -sf http://127.0.0.1:9070/health >/dev/null; then
       R="node restate-bench.mjs"
       for n in 10 100 1000; do run restate "$D" 120 $R steps $n 3; done
       run restate "$D" 120 $R many 100 1
@@ -85,7 +101,9 @@ if [[ " $PEERS " == *" dbos "* ]]; then
     echo "peers.sh: SKIPPED dbos: PostgreSQL 15 is not installed" >&2
   elif npm_setup "$D" @dbos-inc/dbos-sdk; then
     cp "$PEER_BENCH/dbos-bench.mjs" "$D/"
-    if sh "$PEER_BENCH/pg-start.sh"; then
+    if ! wait_port_free 55432; then
+      echo "peers.sh: SKIPPED dbos: port 55432 is taken" >&2
+    elif sh "$PEER_BENCH/pg-start.sh"; then
       B="node --no-deprecation dbos-bench.mjs"
       for n in 10 100 1000; do run dbos "$D" 120 $B steps $n 3; done
       run dbos "$D" 120 $B many 100 1
@@ -94,6 +112,8 @@ if [[ " $PEERS " == *" dbos "* ]]; then
       PGPID=$(head -1 "$PB/pgdata/postmaster.pid" 2>/dev/null)
       su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $PB/pgdata stop -m fast" >/dev/null &&
         echo "peers.sh: stopped PostgreSQL pid ${PGPID:-?}"
+    else
+      echo "peers.sh: SKIPPED dbos: PostgreSQL did not start ($PB/pg.log)" >&2
     fi
   fi
 fi
