@@ -63,6 +63,13 @@ struct Options {
 };
 
 std::vector<Json> g_results;
+bool g_check_failed = false;  // a correctness check failed: results are printed, exit status 1
+
+void Check(bool ok, const std::string& what) {
+  if (ok) return;
+  std::cerr << "bench_driver: CHECK FAILED: " << what << std::endl;
+  g_check_failed = true;
+}
 std::string g_durability;
 
 void Emit(Json j) {
@@ -546,8 +553,11 @@ void RunB5(const Options& o, const std::string& mode) {
   if (out.value("items", 0) != o.b5_items) Die("B5 wrong result " + out.dump());
   auto h = b.engine().GetHistory(arn, {});
   size_t events = h.ok() ? h->events.size() : 0;
+  Check(events > 0, "B5: no history");
   payload["replay"] = true;
   Json replayed = Json::parse(AwaitDone(b, InvokeAsync(c, fn, payload)).result.value_or("null"));
+  bool identical = replayed.value("identical", false) && replayed["digest"] == out["digest"];
+  Check(identical, "B5: the map result differs after replay");
   Emit({{"workload", "B5"},
         {"mode", mode},
         {"items", o.b5_items},
@@ -555,8 +565,7 @@ void RunB5(const Options& o, const std::string& mode) {
         {"wall_ms", wall},
         {"history_events", events},
         {"db_and_wal_growth_bytes", bytes1 - bytes0},
-        {"identical_after_replay",
-         replayed.value("identical", false) && replayed["digest"] == out["digest"]}});
+        {"identical_after_replay", identical}});
 }
 
 // ---- B6 crash recovery and footprint ------------------------------------------------------
@@ -711,6 +720,9 @@ void RunB6(const Options& o) {
         {"used_bytes_per_step", static_cast<double>(after_used - base_used) / o.b6_n},
         {"used_bytes_per_step_beyond_payload",
          static_cast<double>(after_used - base_used) / o.b6_n - 100}});
+  Check(status == "SUCCEEDED", "B6 execution ended " + status);
+  Check(all_ran, "B6: not every step ran");
+  Check(reran == 0, "B6: " + std::to_string(reran) + " completed steps ran again");
   std::error_code ec;
   fs::remove_all(dir, ec);
 }
@@ -800,7 +812,7 @@ int Main(int argc, char** argv) {
   if (!o.out.empty()) {
     std::ofstream(o.out) << Json(g_results).dump(1) << "\n";
   }
-  return 0;
+  return g_check_failed ? 1 : 0;
 }
 
 }  // namespace

@@ -14,8 +14,8 @@ cmake --build "$BUILD" -j "$(nproc)" --target durable bench_driver bench_bootstr
 ABS_BUILD=$(cd "$BUILD" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/durable-bench.XXXXXX")
 echo "bench: scratch $WORK"
-# bench/template.yaml with CodeUri pointing at this build's bootstrap.
-sed "s#CodeUri: ../build/bench#CodeUri: $ABS_BUILD/bench#" bench/template.yaml >"$WORK/template.yaml"
+# bench/template.yaml with CodeUri pointing at this build's bootstrap (written by CMake).
+cp "$ABS_BUILD/bench/template.yaml" "$WORK/template.yaml"
 
 # Debian's python3 has python3-matplotlib (scripts/install-deps.sh); a python3 earlier in PATH
 # (pyenv, venv) may not.
