@@ -93,6 +93,35 @@ Result<std::shared_ptr<Live>> EngineImpl::GetLive(const std::string& arn) {
   return live;
 }
 
+Result<LockedLive> EngineImpl::LockLive(const std::string& arn) {
+  while (true) {
+    LockedLive locked;
+    DURABLE_ASSIGN_OR_RETURN(locked.live, GetLive(arn));
+    locked.lock = std::unique_lock<std::mutex>(locked.live->mu);
+    if (!locked.live->evicted) return locked;
+  }
+}
+
+void EngineImpl::MaybeEvictLocked(Live& live) {
+  if (!live.state.Open() || live.inflight || !live.updated_since_invocation.empty() ||
+      !live.closed_children.empty() || live.purged) {
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(live_mu_);
+    auto it = live_.find(live.state.execution.arn);
+    if (it == live_.end() || it->second.get() != &live) return;
+    live_.erase(it);
+  }
+  live.evicted = true;
+  live.closed_cv.notify_all();  // AwaitClosed waiters move to the reloaded object
+}
+
+size_t EngineImpl::LoadedExecutions() {
+  std::lock_guard<std::mutex> lock(live_mu_);
+  return live_.size();
+}
+
 Status EngineImpl::CommitLocked(Live& live, ExecutionState& scratch, Transition& t, Effects& fx,
                                 std::optional<store::CheckpointReplay> replay) {
   store::Commit commit = BuildCommit(scratch, t);
@@ -191,10 +220,16 @@ Result<model::StartResponse> EngineImpl::StartExecution(const model::StartReques
 
 Result<model::DurableExecution> EngineImpl::AwaitClosed(const std::string& arn,
                                                         std::chrono::milliseconds timeout) {
-  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(arn));
-  std::unique_lock<std::mutex> lock(live->mu);
-  live->closed_cv.wait_for(lock, timeout, [&] { return !live->state.Running() || live->purged; });
-  return live->state.execution;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    DURABLE_ASSIGN_OR_RETURN(LockedLive live, LockLive(arn));
+    live->closed_cv.wait_until(live.lock, deadline, [&] {
+      return !live->state.Running() || live->purged || live->evicted;
+    });
+    if (!live->evicted || std::chrono::steady_clock::now() >= deadline) {
+      return live->state.execution;
+    }
+  }
 }
 
 void EngineImpl::Shutdown() {

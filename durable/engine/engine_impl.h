@@ -44,6 +44,18 @@ struct Live {
   // its caller suspends (conformance invoke/5-16). A restart re-derives them (Recover).
   std::vector<model::DurableExecution> closed_children;
   bool purged = false;
+  // Dropped from the cache while suspended (the store has all of it); a thread that locked this
+  // object must fetch the execution again (EngineImpl::LockLive).
+  bool evicted = false;
+};
+
+// A Live with its mutex held. The lock is released before the reference is dropped (members are
+// destroyed in reverse order), so an evicted Live is never unlocked after being freed.
+struct LockedLive {
+  std::shared_ptr<Live> live;
+  std::unique_lock<std::mutex> lock;
+  Live* operator->() const { return live.get(); }
+  Live& operator*() const { return *live; }
 };
 
 // Work to do after a commit, outside every lock.
@@ -84,6 +96,10 @@ class EngineImpl final : public Engine {
   Status CallbackHeartbeat(const std::string& callback_id) override;
   void RunDueTimersForTest() override;
 
+  // Executions currently held in memory (RUNNING ones with work in progress or not yet
+  // suspended); for tests and metrics.
+  size_t LoadedExecutions();
+
  private:
   // engine_impl.cc
   CoreContext MakeContext() const;
@@ -91,6 +107,11 @@ class EngineImpl final : public Engine {
                                    const std::optional<std::string>& qualifier) const;
   std::optional<FunctionConfig> FindFunction(const std::string& name) const;
   Result<std::shared_ptr<Live>> GetLive(const std::string& arn);
+  // GetLive + lock its mutex, retrying if the object was evicted meanwhile.
+  Result<LockedLive> LockLive(const std::string& arn);
+  // Drops a suspended execution from memory: nothing in flight and nothing held only in memory.
+  // REQUIRES: live.mu held.
+  void MaybeEvictLocked(Live& live);
   // Commits `t` (built on `scratch`) and, on success, makes `scratch` the live state (unless it
   // already is: changes made in place under the undo journal) and collects the effects. On
   // failure the caller rolls the journal back. REQUIRES: live.mu held.

@@ -20,8 +20,7 @@ Result<std::optional<model::StartResponse>> EngineImpl::FindExisting(
                          function + "' with a different input: " + existing.arn);
   }
   // Same name and payload, running or closed: idempotent, return the existing execution.
-  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(existing.arn));
-  std::lock_guard<std::mutex> lock(live->mu);
+  DURABLE_ASSIGN_OR_RETURN(LockedLive live, LockLive(existing.arn));
   return std::optional<model::StartResponse>(model::StartResponse{live->state.execution, false});
 }
 
