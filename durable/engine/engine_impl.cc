@@ -151,7 +151,10 @@ Status EngineImpl::CommitLocked(Live& live, ExecutionState& scratch, Transition&
   fx.arn = live.state.execution.arn;
   for (auto& cs : t.chained_starts) fx.chained_starts.push_back(std::move(cs));
   for (auto& c : t.children_to_stop) fx.children_to_stop.push_back(std::move(c));
-  if (!t.timers_set.empty()) fx.wake_timers = true;
+  for (const auto& timer : t.timers_set) {
+    fx.wake_timers = true;
+    fx.earliest_timer = std::min(fx.earliest_timer, timer.due_at);
+  }
   if (t.closed) {
     fx.closed = live.state.execution;
     live.closed_cv.notify_all();
@@ -193,7 +196,7 @@ void EngineImpl::RunEffects(Effects fx) {
     }
     if (fx.closed->parent_arn) NotifyParent(*fx.closed);
   }
-  if (fx.wake_timers) WakeTimers();
+  if (fx.wake_timers) WakeTimers(fx.earliest_timer == INT64_MAX ? 0 : fx.earliest_timer);
 }
 
 void EngineImpl::NotifyParent(const model::DurableExecution& child) {

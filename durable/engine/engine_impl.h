@@ -68,6 +68,7 @@ struct Effects {
   std::vector<std::string> children_to_stop;
   std::optional<model::DurableExecution> closed;  // notify awaiters and a chained parent
   bool wake_timers = false;
+  TimestampMs earliest_timer = INT64_MAX;  // earliest due_at this change armed
 };
 
 class EngineImpl final : public Engine {
@@ -153,7 +154,11 @@ class EngineImpl final : public Engine {
   // timers.cc
   void TimerLoop();
   void FireTimer(const store::Timer& timer);
-  void WakeTimers();
+  // Tells the timer loop a timer due at `due` was armed; it is woken only if it sleeps past it.
+  void WakeTimers(TimestampMs due);
+  // Claims and fires due timers until none is due. `parallel`: fires the timers of different
+  // executions on several threads, so their commits share group commits.
+  void RunDueTimers(bool parallel);
 
   store::Store* store_;
   Invoker* invoker_;
@@ -169,6 +174,8 @@ class EngineImpl final : public Engine {
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;
   bool timer_wake_ = false;
+  TimestampMs timer_sleep_until_ = INT64_MIN;  // the loop sleeps until then (MIN: it runs)
+  TimestampMs timer_armed_min_ = INT64_MAX;    // earliest due armed since the loop last looked
   bool stopping_ = false;
   std::thread timer_thread_;
 };

@@ -77,6 +77,9 @@ Result<model::StartResponse> EngineImpl::StartInternal(const model::StartRequest
     fx.pending_inflight.reset();
     fx.arn = ex.arn;
     fx.wake_timers = true;
+    for (const auto& timer : t.timers_set) {
+      fx.earliest_timer = std::min(fx.earliest_timer, timer.due_at);
+    }
     std::lock_guard<std::mutex> registry(live_mu_);
     live_[ex.arn] = live;
   }
