@@ -2,6 +2,8 @@
 // (synchronous=FULL unless --sync says otherwise).
 //   quick_bench b1 [--steps N] [--db PATH]              one execution of N sequential steps
 //   quick_bench b2 [--execs M] [--conc C] [--steps S]   M executions of S steps, C in flight
+//   quick_bench b4 [--execs M]                          M executions started at once, each
+//       records the time in a step, waits 1 s, then a step measures its lateness
 // Prints one line of figures per run, plus bytes on disk per step (after a WAL checkpoint).
 // Single-threaded driver; the engine and the invoker pool run the work.
 #include <sys/resource.h>
@@ -102,6 +104,15 @@ int main(int argc, char** argv) {
     }
     return last;
   }));
+  invoker.Register("waiter", server::MakeInProcessHandler(*engine, [](sdk::DurableContext& ctx,
+                                                                      const sdk::Json&) {
+    int64_t t0 = ctx.Step("t0", [] { return SystemClock::Get()->NowMs(); });
+    ctx.Wait("w", std::chrono::seconds(1));
+    return ctx.Step("late", [t0] { return SystemClock::Get()->NowMs() - (t0 + 1000); });
+  }));
+  engine::FunctionConfig wc;
+  wc.name = "waiter";
+  engine->RegisterFunction(wc);
   engine::FunctionConfig fc;
   fc.name = "steps";
   
@@ -138,6 +149,50 @@ int main(int argc, char** argv) {
     total_steps = steps;
     std::printf("B1 steps=%d sync=%s total_ms=%.1f us_per_step=%.1f cpu_s=%.2f\n", steps,
                 a.sync.c_str(), us / 1000, us / steps, CpuSeconds() - cpu0);
+  } else if (a.mode == "b4") {
+    auto rss_kb = [] {
+      long pages = 0, resident = 0;
+      FILE* f = std::fopen("/proc/self/statm", "r");
+      if (f != nullptr) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+        std::fclose(f);
+      }
+      return resident * (sysconf(_SC_PAGESIZE) / 1024);
+    };
+    long rss0 = rss_kb();
+    std::vector<std::string> arns;
+    auto t0 = Clk::now();
+    for (int i = 0; i < a.execs; ++i) {
+      model::StartRequest req;
+      req.function_name = "waiter";
+      req.durable_execution_name = "w" + std::to_string(i);
+      req.payload = "{}";
+      auto r = engine->StartExecution(req);
+      if (!r.ok()) {
+        std::fprintf(stderr, "start: %s\n", r.status().ToString().c_str());
+        return 1;
+      }
+      arns.push_back(r->execution.arn);
+    }
+    double start_s = std::chrono::duration<double>(Clk::now() - t0).count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    long rss1 = rss_kb();
+    std::vector<double> late;
+    for (const auto& arn : arns) {
+      auto done = engine->AwaitClosed(arn, std::chrono::minutes(10));
+      if (!done.ok() || done->status != model::ExecutionStatus::kSucceeded || !done->result) {
+        std::fprintf(stderr, "execution did not succeed\n");
+        return 1;
+      }
+      late.push_back(std::stod(*done->result));
+    }
+    std::sort(late.begin(), late.end());
+    total_steps = int64_t{a.execs} * 2;
+    std::printf(
+        "B4 execs=%d start_s=%.2f lateness_ms p50=%.0f p99=%.0f max=%.0f rss_kb_before=%ld "
+        "rss_kb_suspended=%ld (~%.0f B per execution, measured 300 ms after the last start)\n",
+        a.execs, start_s, late[late.size() / 2], late[late.size() * 99 / 100], late.back(), rss0,
+        rss1, (rss1 - rss0) * 1024.0 / a.execs);
   } else {
     std::atomic<int> next{0};
     std::atomic<bool> failed{false};

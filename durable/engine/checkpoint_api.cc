@@ -53,7 +53,13 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
   model::CheckpointResponse response;
   Effects fx;
   {
-    std::lock_guard<std::mutex> lock(live->mu);
+    auto locked_or = LockLive(arn);
+    if (!locked_or.ok()) {
+      if (locked_or.status().code() != StatusCode::kNotFound) return locked_or.status();
+      return InvalidToken("Invalid Checkpoint Token: unknown durable execution " + arn);
+    }
+    LockedLive locked = std::move(locked_or).value();
+    live = locked.live;
     DURABLE_RETURN_IF_ERROR(CheckToken(*live, request.checkpoint_token, /*for_read=*/false));
     CoreContext ctx = MakeContext();
     ExecutionState& scratch = live->state;
@@ -94,18 +100,17 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
 
 Result<model::StateResponse> EngineImpl::GetState(const std::string& arn,
                                                   const model::StateRequest& request) {
-  auto live_or = GetLive(arn);
+  auto live_or = LockLive(arn);
   if (!live_or.ok()) {
     if (live_or.status().code() != StatusCode::kNotFound) return live_or.status();
     return InvalidToken("Invalid Checkpoint Token: unknown durable execution " + arn);
   }
-  std::shared_ptr<Live> live = *live_or;
+  LockedLive live = std::move(live_or).value();
   int32_t max_items = request.max_items.value_or(0);
   if (max_items < 0 || max_items > 1000) {
     return InvalidArgument("MaxItems must be between 0 and 1000.");
   }
   if (max_items == 0) max_items = 100;
-  std::lock_guard<std::mutex> lock(live->mu);
   DURABLE_RETURN_IF_ERROR(CheckToken(*live, request.checkpoint_token, /*for_read=*/true));
   Inflight& inf = *live->inflight;
   if (request.marker && !request.marker->empty()) {

@@ -10,10 +10,9 @@ namespace durable::engine {
 
 template <typename Fn>
 Status EngineImpl::Mutate(const std::string& arn, Fn&& fn) {
-  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(arn));
   Effects fx;
   {
-    std::lock_guard<std::mutex> lock(live->mu);
+    DURABLE_ASSIGN_OR_RETURN(LockedLive live, LockLive(arn));
     if (live->purged) return NotFound("Durable execution not found: " + arn);
     // In place under the undo journal: an error or an empty transition rolls back.
     ExecutionState& scratch = live->state;

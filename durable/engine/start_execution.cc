@@ -20,8 +20,7 @@ Result<std::optional<model::StartResponse>> EngineImpl::FindExisting(
                          function + "' with a different input: " + existing.arn);
   }
   // Same name and payload, running or closed: idempotent, return the existing execution.
-  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(existing.arn));
-  std::lock_guard<std::mutex> lock(live->mu);
+  DURABLE_ASSIGN_OR_RETURN(LockedLive live, LockLive(existing.arn));
   return std::optional<model::StartResponse>(model::StartResponse{live->state.execution, false});
 }
 
@@ -78,6 +77,9 @@ Result<model::StartResponse> EngineImpl::StartInternal(const model::StartRequest
     fx.pending_inflight.reset();
     fx.arn = ex.arn;
     fx.wake_timers = true;
+    for (const auto& timer : t.timers_set) {
+      fx.earliest_timer = std::min(fx.earliest_timer, timer.due_at);
+    }
     std::lock_guard<std::mutex> registry(live_mu_);
     live_[ex.arn] = live;
   }

@@ -124,23 +124,30 @@ Status SqliteStore::Submit(const Commit& commit, bool create) {
   mine.create = create;
   std::unique_lock<std::mutex> lock(queue_mu_);
   queue_.push_back(&mine);
-  while (!mine.done) {
-    if (writing_) {
-      queue_cv_.wait(lock);
-      continue;
-    }
-    // Become the leader: write everything queued so far (this call included, or an earlier
-    // group that is still waiting for a leader) as one transaction.
+  if (writing_) {
+    // Woken only for this call: its group committed, or it is the next leader.
+    mine.cv.wait(lock, [&] { return mine.done || mine.lead; });
+    if (mine.done) return mine.status;
+  } else {
     writing_ = true;
-    size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_group_commits)));
-    std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-    lock.unlock();
-    WriteGroup(group);
-    lock.lock();
-    for (Pending* p : group) p->done = true;
+  }
+  // The leader writes everything queued so far (this call first) as one transaction.
+  size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_group_commits)));
+  std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+  lock.unlock();
+  WriteGroup(group);
+  lock.lock();
+  for (Pending* p : group) {
+    p->done = true;
+    if (p != &mine) p->cv.notify_one();
+  }
+  // Hand the lead to the oldest waiting call, if any.
+  if (queue_.empty()) {
     writing_ = false;
-    queue_cv_.notify_all();
+  } else {
+    queue_.front()->lead = true;
+    queue_.front()->cv.notify_one();
   }
   return mine.status;
 }

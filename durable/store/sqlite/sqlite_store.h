@@ -70,7 +70,9 @@ class SqliteStore final : public Store {
     const Commit* commit = nullptr;
     bool create = false;
     Status status;
-    bool done = false;
+    bool done = false;  // its group was written (status is final)
+    bool lead = false;  // it is the next leader
+    std::condition_variable cv;  // signalled when done or lead becomes true
   };
   // Queues `commit` and returns once the group transaction holding it committed (or failed).
   Status Submit(const Commit& commit, bool create);
@@ -96,8 +98,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite::Db> db_;
   const SqliteOptions options_;
 
-  std::mutex queue_mu_;  // guards the group-commit queue below
-  std::condition_variable queue_cv_;
+  std::mutex queue_mu_;  // guards the group-commit queue below and Pending::done/lead
   std::vector<Pending*> queue_;
   bool writing_ = false;  // a caller is writing a group (the leader)
 };

@@ -301,10 +301,10 @@ TEST(SqliteStoreTest, KeepsOnlyTheLatestCheckpointAnswerOfAnExecution) {
   EXPECT_FALSE(store->FindReplay(a.arn, "client-2", "token-2")->has_value());
 }
 
-TEST(SqliteStoreTest, Version2KeepsTheLatestAnswerOfEachExecutionFromVersion1) {
+TEST(SqliteStoreTest, Version2CarriesVersion1RowsOverAndKeepsTheLatestAnswer) {
   const std::string path = TempDir::NewFile();
   {
-    // A version-1 database with three answers of one execution.
+    // A version-1 database: one execution, an operation, an event and three answers.
     Result<std::unique_ptr<sqlite::Db>> db = sqlite::Db::Open(path);
     ASSERT_TRUE(db.ok());
     std::vector<sqlite::SchemaFile> v1 = {sqlite::EmbeddedSchema().front()};
@@ -322,12 +322,22 @@ TEST(SqliteStoreTest, Version2KeepsTheLatestAnswerOfEachExecutionFromVersion1) {
                               "', 'h', 'body" + n + "')")
                       .ok());
     }
+    ASSERT_TRUE((*db)->Exec("INSERT INTO operations VALUES ('a', 'op', 2, 'CALLBACK', "
+                            "'STARTED', 'cb-1', x'00')")
+                    .ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO events VALUES ('a', 1, 'ExecutionStarted', 5, x'00')")
+                    .ok());
   }
   std::unique_ptr<SqliteStore> store = MustOpen(path);
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 2);
   EXPECT_EQ(RawInt(path, "SELECT count(*) FROM checkpoint_answers"), 1);
   EXPECT_EQ(store->FindReplay("a", "c3", "t3")->value().response_body, "body3");
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM operations WHERE arn = 'a' AND id = 'op'"), 1);
+  EXPECT_EQ(RawInt(path, "SELECT event_ts FROM events WHERE arn = 'a' AND event_id = 1"), 5);
+  Result<std::pair<std::string, std::string>> cb = store->FindCallback("cb-1");
+  ASSERT_TRUE(cb.ok()) << cb.status().ToString();
+  EXPECT_EQ(cb->second, "op");
 }
 
 TEST(SqliteStoreTest, SchemaIsAppliedOnceAndRecorded) {
