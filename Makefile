@@ -46,3 +46,9 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# Benchmarks B1–B6 in both hosting modes, micro-benchmarks and the peer engines; one table,
+# bench/results/<date>.json and .png (bench/run.sh, docs/performance.md).
+.PHONY: bench
+bench: deps configure
+	BUILD=$(BUILD) bench/run.sh

@@ -7,7 +7,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libfmt-dev libyaml-cpp-dev
   libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev libpq-dev
-  python3 python3-yaml
+  python3 python3-yaml python3-matplotlib
   python3-aiosmtpd  # the approvals e-mail tests run a real SMTP server on it
   chromium
 )

@@ -1,4 +1,6 @@
 // CheckpointDurableExecution and GetDurableExecutionState (protocol.md §6.2, §7).
+#include <utility>
+
 #include "durable/base/macros.h"
 #include "durable/engine/core.h"
 #include "durable/engine/engine_impl.h"
@@ -24,7 +26,15 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
   std::shared_ptr<Live> live = *live_or;
   std::string hash = HashHex(wire::SerializeCheckpointRequest(request));
   bool has_client_token = request.client_token && !request.client_token->empty();
-  if (has_client_token) {
+  // A remembered answer can exist only for a token that was already used: the current token's
+  // answer is stored in the same commit that moves the token on. So the store is asked only
+  // when the token is not the current one (an SDK retrying a request whose answer it lost).
+  bool token_current;
+  {
+    std::lock_guard<std::mutex> lock(live->mu);
+    token_current = CheckToken(*live, request.checkpoint_token, /*for_read=*/false).ok();
+  }
+  if (has_client_token && !token_current) {
     auto replay = store_->FindReplay(arn, *request.client_token, request.checkpoint_token);
     if (!replay.ok()) return Internal("storage error: " + replay.status().message());
     if (replay->has_value()) {
@@ -43,10 +53,17 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
   model::CheckpointResponse response;
   Effects fx;
   {
-    std::lock_guard<std::mutex> lock(live->mu);
+    auto locked_or = LockLive(arn);
+    if (!locked_or.ok()) {
+      if (locked_or.status().code() != StatusCode::kNotFound) return locked_or.status();
+      return InvalidToken("Invalid Checkpoint Token: unknown durable execution " + arn);
+    }
+    LockedLive locked = std::move(locked_or).value();
+    live = locked.live;
     DURABLE_RETURN_IF_ERROR(CheckToken(*live, request.checkpoint_token, /*for_read=*/false));
     CoreContext ctx = MakeContext();
-    ExecutionState scratch = live->state;
+    ExecutionState& scratch = live->state;
+    ChangeGuard guard(scratch);  // rolls back on any error
     Transition t;
     DURABLE_RETURN_IF_ERROR(ApplyCheckpointBatch(scratch, request.updates, ctx, t));
     FireDueOperations(scratch, ctx.now, t);
@@ -60,7 +77,9 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
     for (const auto& id : inf.undelivered) AddUnique(ids, id);
     for (const auto& id : t.async_changed_ids) AddUnique(ids, id);
     for (const auto& id : ids) {
-      if (const auto* rec = scratch.Find(id)) response.operations.push_back(rec->operation);
+      if (const auto* rec = std::as_const(scratch).Find(id)) {
+        response.operations.push_back(rec->operation);
+      }
     }
     std::string body = wire::SerializeCheckpointResponse(response);
     std::optional<store::CheckpointReplay> replay;
@@ -69,6 +88,7 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
     }
     if (!t.Empty() || replay) {
       DURABLE_RETURN_IF_ERROR(CommitLocked(*live, scratch, t, fx, std::move(replay)));
+      guard.Commit();
     }
     live->inflight->sequence += 1;
     live->inflight->undelivered.clear();
@@ -80,18 +100,17 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
 
 Result<model::StateResponse> EngineImpl::GetState(const std::string& arn,
                                                   const model::StateRequest& request) {
-  auto live_or = GetLive(arn);
+  auto live_or = LockLive(arn);
   if (!live_or.ok()) {
     if (live_or.status().code() != StatusCode::kNotFound) return live_or.status();
     return InvalidToken("Invalid Checkpoint Token: unknown durable execution " + arn);
   }
-  std::shared_ptr<Live> live = *live_or;
+  LockedLive live = std::move(live_or).value();
   int32_t max_items = request.max_items.value_or(0);
   if (max_items < 0 || max_items > 1000) {
     return InvalidArgument("MaxItems must be between 0 and 1000.");
   }
   if (max_items == 0) max_items = 100;
-  std::lock_guard<std::mutex> lock(live->mu);
   DURABLE_RETURN_IF_ERROR(CheckToken(*live, request.checkpoint_token, /*for_read=*/true));
   Inflight& inf = *live->inflight;
   if (request.marker && !request.marker->empty()) {

@@ -7,24 +7,26 @@ namespace durable::engine {
 
 void FireDueOperations(ExecutionState& s, TimestampMs now, Transition& t) {
   if (!s.Open()) return;
-  for (auto& rec : s.operations) {
-    auto& op = rec.operation;
+  // Read-only scan; a record is reached through the journaled At() only when it changes.
+  for (size_t i = 0; i < s.operations.size(); ++i) {
+    const auto& rec = s.operations[i];
+    const auto& op = rec.operation;
     if (op.type == model::OperationType::kWait && op.status == model::OperationStatus::kStarted &&
         op.wait_details && op.wait_details->scheduled_end_timestamp &&
         *op.wait_details->scheduled_end_timestamp <= now) {
-      FireWait(s, rec, now, t);
+      FireWait(s, s.At(i), now, t);
     } else if (op.type == model::OperationType::kStep &&
                op.status == model::OperationStatus::kPending && op.step_details &&
                op.step_details->next_attempt_timestamp &&
                *op.step_details->next_attempt_timestamp <= now) {
-      MakeStepReady(s, rec, t);
+      MakeStepReady(s, s.At(i), t);
     } else if (op.type == model::OperationType::kCallback &&
                op.status == model::OperationStatus::kStarted) {
       if (rec.meta.callback_deadline && *rec.meta.callback_deadline <= now) {
-        TimeOutCallback(s, rec, /*heartbeat=*/false, now, t);
+        TimeOutCallback(s, s.At(i), /*heartbeat=*/false, now, t);
       } else if (rec.meta.callback_heartbeat_deadline &&
                  *rec.meta.callback_heartbeat_deadline <= now) {
-        TimeOutCallback(s, rec, /*heartbeat=*/true, now, t);
+        TimeOutCallback(s, s.At(i), /*heartbeat=*/true, now, t);
       }
     }
   }

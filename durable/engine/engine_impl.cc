@@ -93,6 +93,35 @@ Result<std::shared_ptr<Live>> EngineImpl::GetLive(const std::string& arn) {
   return live;
 }
 
+Result<LockedLive> EngineImpl::LockLive(const std::string& arn) {
+  while (true) {
+    LockedLive locked;
+    DURABLE_ASSIGN_OR_RETURN(locked.live, GetLive(arn));
+    locked.lock = std::unique_lock<std::mutex>(locked.live->mu);
+    if (!locked.live->evicted) return locked;
+  }
+}
+
+void EngineImpl::MaybeEvictLocked(Live& live) {
+  if (!live.state.Open() || live.inflight || !live.updated_since_invocation.empty() ||
+      !live.closed_children.empty() || live.purged) {
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(live_mu_);
+    auto it = live_.find(live.state.execution.arn);
+    if (it == live_.end() || it->second.get() != &live) return;
+    live_.erase(it);
+  }
+  live.evicted = true;
+  live.closed_cv.notify_all();  // AwaitClosed waiters move to the reloaded object
+}
+
+size_t EngineImpl::LoadedExecutions() {
+  std::lock_guard<std::mutex> lock(live_mu_);
+  return live_.size();
+}
+
 Status EngineImpl::CommitLocked(Live& live, ExecutionState& scratch, Transition& t, Effects& fx,
                                 std::optional<store::CheckpointReplay> replay) {
   store::Commit commit = BuildCommit(scratch, t);
@@ -106,7 +135,7 @@ Status EngineImpl::CommitLocked(Live& live, ExecutionState& scratch, Transition&
     if (st.code() == StatusCode::kUnavailable) return st;
     return Internal("storage error: " + st.message());
   }
-  live.state = std::move(scratch);
+  if (&scratch != &live.state) live.state = std::move(scratch);
   auto add_unique = [](std::vector<std::string>& v, const std::string& id) {
     if (std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
   };
@@ -122,7 +151,10 @@ Status EngineImpl::CommitLocked(Live& live, ExecutionState& scratch, Transition&
   fx.arn = live.state.execution.arn;
   for (auto& cs : t.chained_starts) fx.chained_starts.push_back(std::move(cs));
   for (auto& c : t.children_to_stop) fx.children_to_stop.push_back(std::move(c));
-  if (!t.timers_set.empty()) fx.wake_timers = true;
+  for (const auto& timer : t.timers_set) {
+    fx.wake_timers = true;
+    fx.earliest_timer = std::min(fx.earliest_timer, timer.due_at);
+  }
   if (t.closed) {
     fx.closed = live.state.execution;
     live.closed_cv.notify_all();
@@ -164,7 +196,7 @@ void EngineImpl::RunEffects(Effects fx) {
     }
     if (fx.closed->parent_arn) NotifyParent(*fx.closed);
   }
-  if (fx.wake_timers) WakeTimers();
+  if (fx.wake_timers) WakeTimers(fx.earliest_timer == INT64_MAX ? 0 : fx.earliest_timer);
 }
 
 void EngineImpl::NotifyParent(const model::DurableExecution& child) {
@@ -191,10 +223,16 @@ Result<model::StartResponse> EngineImpl::StartExecution(const model::StartReques
 
 Result<model::DurableExecution> EngineImpl::AwaitClosed(const std::string& arn,
                                                         std::chrono::milliseconds timeout) {
-  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(arn));
-  std::unique_lock<std::mutex> lock(live->mu);
-  live->closed_cv.wait_for(lock, timeout, [&] { return !live->state.Running() || live->purged; });
-  return live->state.execution;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    DURABLE_ASSIGN_OR_RETURN(LockedLive live, LockLive(arn));
+    live->closed_cv.wait_until(live.lock, deadline, [&] {
+      return !live->state.Running() || live->purged || live->evicted;
+    });
+    if (!live->evicted || std::chrono::steady_clock::now() >= deadline) {
+      return live->state.execution;
+    }
+  }
 }
 
 void EngineImpl::Shutdown() {

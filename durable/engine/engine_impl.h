@@ -44,6 +44,18 @@ struct Live {
   // its caller suspends (conformance invoke/5-16). A restart re-derives them (Recover).
   std::vector<model::DurableExecution> closed_children;
   bool purged = false;
+  // Dropped from the cache while suspended (the store has all of it); a thread that locked this
+  // object must fetch the execution again (EngineImpl::LockLive).
+  bool evicted = false;
+};
+
+// A Live with its mutex held. The lock is released before the reference is dropped (members are
+// destroyed in reverse order), so an evicted Live is never unlocked after being freed.
+struct LockedLive {
+  std::shared_ptr<Live> live;
+  std::unique_lock<std::mutex> lock;
+  Live* operator->() const { return live.get(); }
+  Live& operator*() const { return *live; }
 };
 
 // Work to do after a commit, outside every lock.
@@ -56,6 +68,7 @@ struct Effects {
   std::vector<std::string> children_to_stop;
   std::optional<model::DurableExecution> closed;  // notify awaiters and a chained parent
   bool wake_timers = false;
+  TimestampMs earliest_timer = INT64_MAX;  // earliest due_at this change armed
 };
 
 class EngineImpl final : public Engine {
@@ -84,6 +97,10 @@ class EngineImpl final : public Engine {
   Status CallbackHeartbeat(const std::string& callback_id) override;
   void RunDueTimersForTest() override;
 
+  // Executions currently held in memory (RUNNING ones with work in progress or not yet
+  // suspended); for tests and metrics.
+  size_t LoadedExecutions();
+
  private:
   // engine_impl.cc
   CoreContext MakeContext() const;
@@ -91,8 +108,14 @@ class EngineImpl final : public Engine {
                                    const std::optional<std::string>& qualifier) const;
   std::optional<FunctionConfig> FindFunction(const std::string& name) const;
   Result<std::shared_ptr<Live>> GetLive(const std::string& arn);
-  // Commits `t` (built on `scratch`) and, on success, makes `scratch` the live state and
-  // collects the effects. REQUIRES: live.mu held.
+  // GetLive + lock its mutex, retrying if the object was evicted meanwhile.
+  Result<LockedLive> LockLive(const std::string& arn);
+  // Drops a suspended execution from memory: nothing in flight and nothing held only in memory.
+  // REQUIRES: live.mu held.
+  void MaybeEvictLocked(Live& live);
+  // Commits `t` (built on `scratch`) and, on success, makes `scratch` the live state (unless it
+  // already is: changes made in place under the undo journal) and collects the effects. On
+  // failure the caller rolls the journal back. REQUIRES: live.mu held.
   Status CommitLocked(Live& live, ExecutionState& scratch, Transition& t, Effects& fx,
                       std::optional<store::CheckpointReplay> replay = std::nullopt);
   void RunEffects(Effects fx);
@@ -104,7 +127,8 @@ class EngineImpl final : public Engine {
       const std::optional<std::string>& payload);
   void Recover(const std::string& arn);
   void NotifyParent(const model::DurableExecution& child);
-  // Runs `fn(scratch, t)` on a copy of the execution's state and commits the result.
+  // Runs `fn(state, t)` on the execution's state under its undo journal and commits the result
+  // (rolled back on error or when nothing changed).
   template <typename Fn>
   Status Mutate(const std::string& arn, Fn&& fn);
 
@@ -130,7 +154,11 @@ class EngineImpl final : public Engine {
   // timers.cc
   void TimerLoop();
   void FireTimer(const store::Timer& timer);
-  void WakeTimers();
+  // Tells the timer loop a timer due at `due` was armed; it is woken only if it sleeps past it.
+  void WakeTimers(TimestampMs due);
+  // Claims and fires due timers until none is due. `parallel`: fires the timers of different
+  // executions on several threads, so their commits share group commits.
+  void RunDueTimers(bool parallel);
 
   store::Store* store_;
   Invoker* invoker_;
@@ -146,6 +174,8 @@ class EngineImpl final : public Engine {
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;
   bool timer_wake_ = false;
+  TimestampMs timer_sleep_until_ = INT64_MIN;  // the loop sleeps until then (MIN: it runs)
+  TimestampMs timer_armed_min_ = INT64_MAX;    // earliest due armed since the loop last looked
   bool stopping_ = false;
   std::thread timer_thread_;
 };

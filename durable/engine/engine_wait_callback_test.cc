@@ -3,6 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "durable/engine/engine_impl.h"
 #include "durable/engine/engine_test_util.h"
 
 namespace durable::engine::testing {
@@ -38,6 +43,53 @@ TEST(WaitTest, TimerFiresWaitSucceededAndReinvokesWithTheWaitAsUpdated) {
                           "2 WaitStarted id=w1 sub=Wait duration=2", "3 InvocationCompleted",
                           "4 WaitSucceeded id=w1 sub=Wait duration=2", "5 InvocationCompleted",
                           "6 ExecutionSucceeded result=\"done\""));
+}
+
+TEST(WaitTest, ASuspendedExecutionIsNotHeldInMemoryAndResumesFromTheStore) {
+  Harness h;
+  auto& impl = dynamic_cast<EngineImpl&>(h.engine());
+  std::string arn = h.Start();
+  EXPECT_EQ(impl.LoadedExecutions(), 1u);
+  Session s1 = h.Next();
+  s1.Checkpoint({StepStart("s1"), StepSucceed("s1", "1"), WaitStart("w1", 2)});
+  s1.ReturnPending();
+  EXPECT_EQ(impl.LoadedExecutions(), 0u) << "suspended execution still cached";
+  EXPECT_EQ(h.Execution(arn).status, model::ExecutionStatus::kRunning);  // reloaded on demand
+  h.Advance(2000);
+  Session s2 = h.Next();
+  EXPECT_THAT(*s2.input().updated_operation_ids, ElementsAre("w1"));
+  ASSERT_EQ(s2.input().initial_execution_state.operations.size(), 3u);
+  EXPECT_EQ(s2.input().initial_execution_state.operations.at(1).step_details->result, "1");
+  EXPECT_EQ(impl.LoadedExecutions(), 1u);  // in flight again
+  s2.ReturnSucceeded("\"done\"");
+  EXPECT_EQ(impl.LoadedExecutions(), 0u);
+  EXPECT_THAT(h.History(arn),
+              ElementsAre("1 ExecutionStarted input={} timeout=86400",
+                          "2 StepStarted id=s1 sub=Step",
+                          "3 StepSucceeded id=s1 sub=Step result=1 attempt=1",
+                          "4 WaitStarted id=w1 sub=Wait duration=2", "5 InvocationCompleted",
+                          "6 WaitSucceeded id=w1 sub=Wait duration=2", "7 InvocationCompleted",
+                          "8 ExecutionSucceeded result=\"done\""));
+}
+
+TEST(CallbackTest, AwaitClosedFollowsAnExecutionThatWasSuspendedWhileWaiting) {
+  Harness h;
+  std::string arn = h.Start();
+  Session s1 = h.Next();
+  auto r = s1.Checkpoint({CallbackStart("cb1")});
+  std::string callback_id = CallbackIdOf(r);
+  std::atomic<bool> closed{false};
+  std::thread waiter([&] {
+    auto e = h.engine().AwaitClosed(arn, std::chrono::seconds(20));
+    closed = e.ok() && e->status == model::ExecutionStatus::kSucceeded;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the waiter is waiting
+  s1.ReturnPending();  // suspends: the object the waiter waits on is evicted
+  ASSERT_TRUE(h.engine().CallbackSucceed(callback_id, "\"ok\"").ok());
+  Session s2 = h.Next();
+  s2.ReturnSucceeded("\"done\"");
+  waiter.join();
+  EXPECT_TRUE(closed.load());
 }
 
 TEST(WaitTest, CancelDisarmsTheTimer) {

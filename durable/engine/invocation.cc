@@ -130,19 +130,20 @@ std::optional<model::ErrorObject> EngineImpl::CheckOutput(const ExecutionState& 
 
 void EngineImpl::OnInvocationDone(const std::string& arn, const std::string& invocation_id,
                                   InvocationResult result) {
-  auto live_or = GetLive(arn);
-  if (!live_or.ok()) return;
-  std::shared_ptr<Live> live = *live_or;
   Effects fx;
   {
-    std::lock_guard<std::mutex> lock(live->mu);
+    auto live_or = LockLive(arn);
+    if (!live_or.ok()) return;
+    LockedLive live = std::move(live_or).value();
     if (!live->inflight || live->inflight->invocation_id != invocation_id) return;  // stale
     Inflight inf = std::move(*live->inflight);
     live->inflight.reset();
     // Closed meanwhile (stop, timeout): nothing is appended after the terminal event.
     if (!live->state.Running()) return;
-    ExecutionState scratch = live->state;
+    ExecutionState& scratch = live->state;
+    ChangeGuard guard(scratch);
     Transition t;
+    bool suspended = false;
     TimestampMs now = clock_->NowMs();
     std::optional<model::ErrorObject> error =
         CheckOutput(scratch, result, !inf.undelivered.empty());
@@ -174,12 +175,18 @@ void EngineImpl::OnInvocationDone(const std::string& arn, const std::string& inv
         } else {
           scratch.execution.invoke_at.reset();
           t.ClearTimer(InvokeKey(arn));
+          suspended = true;
         }
       }
     }
     Status st = CommitLocked(*live, scratch, t, fx);
-    if (!st.ok())
+    if (st.ok()) {
+      guard.Commit();
+      // Suspended: nothing of it needs to stay in memory until a timer or an API call wakes it.
+      if (suspended) MaybeEvictLocked(*live);
+    } else {
       log::Error("recording the end of invocation {}: {}", inf.request_id, st.ToString());
+    }
   }
   RunEffects(std::move(fx));
 }

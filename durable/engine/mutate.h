@@ -1,5 +1,5 @@
 // EngineImpl::Mutate: the one pattern every engine-side change follows (lock the execution, run
-// the pure core on a copy, schedule an invocation if asked, commit, then run the effects).
+// the pure core on the state under its undo journal, schedule an invocation if asked, commit, then run the effects).
 // Internal to the engine. Thread-safe.
 #pragma once
 
@@ -10,17 +10,19 @@ namespace durable::engine {
 
 template <typename Fn>
 Status EngineImpl::Mutate(const std::string& arn, Fn&& fn) {
-  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(arn));
   Effects fx;
   {
-    std::lock_guard<std::mutex> lock(live->mu);
+    DURABLE_ASSIGN_OR_RETURN(LockedLive live, LockLive(arn));
     if (live->purged) return NotFound("Durable execution not found: " + arn);
-    ExecutionState scratch = live->state;
+    // In place under the undo journal: an error or an empty transition rolls back.
+    ExecutionState& scratch = live->state;
+    ChangeGuard guard(scratch);
     Transition t;
     DURABLE_RETURN_IF_ERROR(fn(*live, scratch, t));
     if (t.request_invocation) ScheduleInvocation(*live, scratch, t, 0, fx);
     if (t.Empty() && !fx.pending_inflight) return Status::Ok();
     DURABLE_RETURN_IF_ERROR(CommitLocked(*live, scratch, t, fx));
+    guard.Commit();
   }
   RunEffects(std::move(fx));
   return Status::Ok();

@@ -10,8 +10,7 @@
 namespace durable::engine {
 
 Result<model::DurableExecution> EngineImpl::GetExecution(const std::string& arn) {
-  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(arn));
-  std::lock_guard<std::mutex> lock(live->mu);
+  DURABLE_ASSIGN_OR_RETURN(LockedLive live, LockLive(arn));
   if (live->purged) return NotFound("Durable execution not found: " + arn);
   return live->state.execution;
 }

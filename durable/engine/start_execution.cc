@@ -20,8 +20,7 @@ Result<std::optional<model::StartResponse>> EngineImpl::FindExisting(
                          function + "' with a different input: " + existing.arn);
   }
   // Same name and payload, running or closed: idempotent, return the existing execution.
-  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(existing.arn));
-  std::lock_guard<std::mutex> lock(live->mu);
+  DURABLE_ASSIGN_OR_RETURN(LockedLive live, LockLive(existing.arn));
   return std::optional<model::StartResponse>(model::StartResponse{live->state.execution, false});
 }
 
@@ -78,6 +77,9 @@ Result<model::StartResponse> EngineImpl::StartInternal(const model::StartRequest
     fx.pending_inflight.reset();
     fx.arn = ex.arn;
     fx.wake_timers = true;
+    for (const auto& timer : t.timers_set) {
+      fx.earliest_timer = std::min(fx.earliest_timer, timer.due_at);
+    }
     std::lock_guard<std::mutex> registry(live_mu_);
     live_[ex.arn] = live;
   }
@@ -95,7 +97,8 @@ void EngineImpl::Recover(const std::string& arn) {
     }
     // An invocation that was wanted or in flight when the server stopped is retried.
     if (s.execution.invoke_at && *s.execution.invoke_at <= now) t.request_invocation = true;
-    for (auto& rec : s.operations) {
+    for (size_t i = 0; i < s.operations.size(); ++i) {
+      auto& rec = s.At(i);
       if (rec.operation.type != model::OperationType::kChainedInvoke ||
           rec.operation.status != model::OperationStatus::kStarted || !rec.meta.invoke_child_arn) {
         continue;

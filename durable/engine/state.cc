@@ -28,14 +28,56 @@ const model::OperationRecord* ExecutionState::Find(const std::string& id) const 
 
 model::OperationRecord* ExecutionState::Find(const std::string& id) {
   auto it = index.find(id);
-  return it == index.end() ? nullptr : &operations[it->second];
+  if (it == index.end()) return nullptr;
+  return &At(it->second);
+}
+
+model::OperationRecord& ExecutionState::At(size_t i) {
+  Save(i);
+  return operations[i];
+}
+
+void ExecutionState::Save(size_t i) {
+  if (!undo_ || i >= undo_->op_count) return;  // not journaling, or added in this change
+  for (const auto& [j, rec] : undo_->saved) {
+    if (j == i) return;
+  }
+  undo_->saved.emplace_back(i, operations[i]);
 }
 
 model::OperationRecord& ExecutionState::Add(model::OperationRecord record) {
   record.meta.sequence = execution.next_sequence++;
+  if (undo_) {
+    auto it = index.find(record.operation.id);
+    undo_->index_prev.emplace_back(record.operation.id, it == index.end()
+                                                            ? std::nullopt
+                                                            : std::optional<size_t>(it->second));
+  }
   index[record.operation.id] = operations.size();
   operations.push_back(std::move(record));
   return operations.back();
+}
+
+void ExecutionState::BeginChange() {
+  undo_.emplace();
+  undo_->execution = execution;
+  undo_->op_count = operations.size();
+}
+
+void ExecutionState::Rollback() {
+  if (!undo_) return;
+  Undo u = std::move(*undo_);
+  undo_.reset();
+  for (auto it = u.index_prev.rbegin(); it != u.index_prev.rend(); ++it) {
+    if (it->second) {
+      index[it->first] = *it->second;
+    } else {
+      index.erase(it->first);
+    }
+  }
+  operations.resize(u.op_count);
+  for (auto& [i, rec] : u.saved) operations[i] = std::move(rec);
+  execution = std::move(u.execution);
 }
 
 bool ExecutionState::Closing() const {

@@ -16,6 +16,10 @@
 
 namespace durable::engine {
 
+// Changes are made in place under an undo journal (BeginChange / Rollback / EndChange) instead of
+// on a copy, so a change costs what it touches, not the size of the execution: every mutable
+// accessor (non-const Find, At, ExecutionOp, Add) saves the record's old value first. Code that
+// changes a record must reach it through one of them, never through `operations` directly.
 struct ExecutionState {
   model::DurableExecution execution;
   std::vector<model::OperationRecord> operations;  // by meta.sequence; [0] is the EXECUTION op
@@ -23,16 +27,51 @@ struct ExecutionState {
 
   static ExecutionState FromSnapshot(store::ExecutionSnapshot snapshot);
   const model::OperationRecord* Find(const std::string& id) const;
-  model::OperationRecord* Find(const std::string& id);
+  model::OperationRecord* Find(const std::string& id);  // journaled
+  model::OperationRecord& At(size_t i);                 // journaled
   // Appends a new operation record, assigning its start sequence.
   model::OperationRecord& Add(model::OperationRecord record);
-  model::OperationRecord& ExecutionOp() { return operations.front(); }
+  model::OperationRecord& ExecutionOp() { return At(0); }
   const model::OperationRecord& ExecutionOp() const { return operations.front(); }
+
+  // Starts journaling (the execution row is saved whole). REQUIRES: no change in progress.
+  void BeginChange();
+  // Undoes everything since BeginChange and stops journaling.
+  void Rollback();
+  // Keeps the changes and stops journaling.
+  void EndChange() { undo_.reset(); }
+  bool Changing() const { return undo_.has_value(); }
   bool Running() const { return execution.status == model::ExecutionStatus::kRunning; }
   // An EXECUTION SUCCEED/FAIL checkpoint was applied; the terminal event follows the invocation.
   bool Closing() const;
   // RUNNING and not closing: the function may still change it.
   bool Open() const { return Running() && !Closing(); }
+
+ private:
+  struct Undo {
+    model::DurableExecution execution;
+    size_t op_count = 0;
+    std::vector<std::pair<size_t, model::OperationRecord>> saved;  // old values, first save wins
+    std::vector<std::pair<std::string, std::optional<size_t>>> index_prev;  // ids Add()ed
+  };
+  void Save(size_t i);
+  std::optional<Undo> undo_;
+};
+
+// Rolls back the change of `state` on destruction unless Commit() was called. REQUIRES: the
+// state's lock is held for the guard's whole life.
+class ChangeGuard {
+ public:
+  explicit ChangeGuard(ExecutionState& state) : state_(state) { state_.BeginChange(); }
+  ~ChangeGuard() {
+    if (state_.Changing()) state_.Rollback();
+  }
+  ChangeGuard(const ChangeGuard&) = delete;
+  ChangeGuard& operator=(const ChangeGuard&) = delete;
+  void Commit() { state_.EndChange(); }
+
+ private:
+  ExecutionState& state_;
 };
 
 // A resolved function reference (protocol.md §12.1).

@@ -2,6 +2,11 @@
 // claims due timers from the store with a lease, and applies each through the pure core. A
 // fired timer is cleared (or re-armed) in the same commit that applies its effect.
 #include <algorithm>
+#include <atomic>
+#include <climits>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "durable/base/log.h"
 #include "durable/engine/core.h"
@@ -10,49 +15,79 @@
 
 namespace durable::engine {
 
-void EngineImpl::WakeTimers() {
+void EngineImpl::WakeTimers(TimestampMs due) {
+  bool notify;
   {
     std::lock_guard<std::mutex> lock(timer_mu_);
-    timer_wake_ = true;
+    timer_armed_min_ = std::min(timer_armed_min_, due);
+    notify = due < timer_sleep_until_;
+    if (notify) timer_wake_ = true;
   }
-  timer_cv_.notify_all();
+  if (notify) timer_cv_.notify_all();
 }
 
 void EngineImpl::TimerLoop() {
   std::unique_lock<std::mutex> lock(timer_mu_);
   while (!stopping_) {
     timer_wake_ = false;
+    timer_sleep_until_ = INT64_MIN;  // running: timers armed meanwhile land in timer_armed_min_
     lock.unlock();
-    RunDueTimersForTest();
+    RunDueTimers(/*parallel=*/true);
     auto next = store_->NextDueAt();
     lock.lock();
     if (stopping_) break;
-    if (timer_wake_) continue;
+    TimestampMs now = clock_->NowMs();
+    TimestampMs target = !next.ok() ? now + 1000  // storage hiccup: retry later
+                                    : next->value_or(INT64_MAX);
+    target = std::min(target, timer_armed_min_);
+    timer_armed_min_ = INT64_MAX;
+    if (target <= now) continue;
+    timer_sleep_until_ = target;
     auto woken = [this] { return stopping_ || timer_wake_; };
-    if (!next.ok()) {
-      timer_cv_.wait_for(lock, std::chrono::seconds(1), woken);  // storage hiccup: retry later
-    } else if (!next->has_value()) {
+    if (target == INT64_MAX) {
       timer_cv_.wait(lock, woken);
     } else {
-      int64_t delay = **next - clock_->NowMs();
-      if (delay > 0) {
-        timer_cv_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(delay, 60'000)),
-                           woken);
-      }
+      timer_cv_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(target - now, 60'000)),
+                         woken);
     }
   }
 }
 
-void EngineImpl::RunDueTimersForTest() {
+void EngineImpl::RunDueTimersForTest() { RunDueTimers(/*parallel=*/false); }
+
+void EngineImpl::RunDueTimers(bool parallel) {
+  constexpr int kWorkers = 16;
   for (int round = 0; round < 1000; ++round) {
     auto claimed = store_->ClaimDueTimers(clock_->NowMs(), options_.node_id,
-                                          options_.limits.timer_lease_ms, 64);
+                                          options_.limits.timer_lease_ms, parallel ? 256 : 64);
     if (!claimed.ok()) {
       log::Warn("claiming timers: {}", claimed.status().ToString());
       return;
     }
     if (claimed->empty()) return;
-    for (const auto& c : *claimed) FireTimer(c.timer);
+    if (!parallel || claimed->size() == 1) {
+      for (const auto& c : *claimed) FireTimer(c.timer);
+      continue;
+    }
+    // The timers of one execution stay together and in due order, on one thread.
+    std::vector<std::vector<const store::Timer*>> groups;
+    std::unordered_map<std::string, size_t> group_of;
+    for (const auto& c : *claimed) {
+      auto [it, added] = group_of.emplace(c.timer.key.arn, groups.size());
+      if (added) groups.emplace_back();
+      groups[it->second].push_back(&c.timer);
+    }
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t g = next++; g < groups.size(); g = next++) {
+        for (const store::Timer* timer : groups[g]) FireTimer(*timer);
+      }
+    };
+    std::vector<std::thread> workers;
+    size_t n = std::min<size_t>(kWorkers, groups.size()) - 1;
+    for (size_t w = 0; w < n; ++w) workers.emplace_back(work);
+    work();
+    for (auto& w : workers) w.join();
   }
 }
 

@@ -1,6 +1,7 @@
 // SqliteStore: opening, the write path (Create, Apply, ClaimDueTimers, Purge) and transactions.
 #include "durable/store/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <string>
 
 #include "durable/base/clock.h"
@@ -73,7 +74,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   DURABLE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
   DURABLE_RETURN_IF_ERROR(
       sqlite::Migrate(*db, sqlite::EmbeddedSchema(), SystemClock::Get()->NowMs()));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), options));
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
@@ -82,7 +83,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   return std::unique_ptr<Store>(std::move(store));
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<sqlite::Db> db) : db_(std::move(db)) {}
+SqliteStore::SqliteStore(std::unique_ptr<sqlite::Db> db, SqliteOptions options)
+    : db_(std::move(db)), options_(std::move(options)) {}
 SqliteStore::~SqliteStore() = default;
 
 Status SqliteStore::InWriteTxn(const std::function<Status()>& body) {
@@ -108,9 +110,102 @@ Result<bool> SqliteStore::ExistsLocked(const std::string& arn) {
 Status SqliteStore::Create(const Commit& first) {
   if (!first.execution) return InvalidArgument("Create needs the execution row");
   DURABLE_RETURN_IF_ERROR(CheckCommitShape(first));
-  const model::DurableExecution& e = *first.execution;
+  return Submit(first, /*create=*/true);
+}
+
+Status SqliteStore::Apply(const Commit& commit) {
+  DURABLE_RETURN_IF_ERROR(CheckCommitShape(commit));
+  return Submit(commit, /*create=*/false);
+}
+
+Status SqliteStore::Submit(const Commit& commit, bool create) {
+  Pending mine;
+  mine.commit = &commit;
+  mine.create = create;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_.push_back(&mine);
+  if (writing_) {
+    // Woken only for this call: its group committed, or it is the next leader.
+    mine.cv.wait(lock, [&] { return mine.done || mine.lead; });
+    if (mine.done) return mine.status;
+  } else {
+    writing_ = true;
+  }
+  // The leader writes everything queued so far (this call first) as one transaction.
+  size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_group_commits)));
+  std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+  lock.unlock();
+  WriteGroup(group);
+  lock.lock();
+  for (Pending* p : group) {
+    p->done = true;
+    if (p != &mine) p->cv.notify_one();
+  }
+  // Hand the lead to the oldest waiting call, if any.
+  if (queue_.empty()) {
+    writing_ = false;
+  } else {
+    queue_.front()->lead = true;
+    queue_.front()->cv.notify_one();
+  }
+  return mine.status;
+}
+
+void SqliteStore::WriteGroup(const std::vector<Pending*>& group) {
+  auto body = [this](const Pending& p) {
+    return p.create ? CreateBody(*p.commit) : ApplyBody(*p.commit);
+  };
   std::lock_guard<std::mutex> lock(mu_);
-  return InWriteTxn([&]() -> Status {
+  auto run = [this](const char* sql) -> Status {
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
+    return q.Run();
+  };
+  Status st = run("BEGIN IMMEDIATE");
+  if (!st.ok()) {
+    for (Pending* p : group) p->status = st;
+    return;
+  }
+  bool any_ok = false;
+  if (group.size() == 1) {
+    group[0]->status = body(*group[0]);
+    any_ok = group[0]->status.ok();
+  } else {
+    // Each commit in its own savepoint: one that fails leaves no trace and does not affect the
+    // others.
+    for (Pending* p : group) {
+      Status sp = run("SAVEPOINT durable_commit");
+      p->status = sp.ok() ? body(*p) : sp;
+      if (sp.ok() && !p->status.ok()) sp = run("ROLLBACK TO durable_commit");
+      if (sp.ok()) sp = run("RELEASE durable_commit");
+      if (!sp.ok()) {
+        // The transaction is in an unknown state: give it up whole.
+        for (Pending* q : group) q->status = sp;
+        run("ROLLBACK").ok();
+        return;
+      }
+      any_ok = any_ok || p->status.ok();
+    }
+  }
+  if (!any_ok) {
+    run("ROLLBACK").ok();
+    return;
+  }
+  Status commit = Status::Ok();
+  if (options_.before_commit_for_test) commit = options_.before_commit_for_test(group.size());
+  if (commit.ok()) commit = run("COMMIT");
+  if (!commit.ok()) {
+    run("ROLLBACK").ok();
+    // Nothing of the group is durable: every caller whose part had succeeded fails.
+    for (Pending* p : group) {
+      if (p->status.ok()) p->status = commit;
+    }
+  }
+}
+
+Status SqliteStore::CreateBody(const Commit& first) {
+  const model::DurableExecution& e = *first.execution;
+  {
     DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(first.arn));
     if (exists) return AlreadyExists("durable execution " + first.arn + " already exists");
     DURABLE_ASSIGN_OR_RETURN(
@@ -126,16 +221,35 @@ Status SqliteStore::Create(const Commit& first) {
     row.Bind(insert);
     DURABLE_RETURN_IF_ERROR(insert.Run());
     return WriteCommitBody(first);
-  });
+  }
 }
 
-Status SqliteStore::Apply(const Commit& commit) {
-  DURABLE_RETURN_IF_ERROR(CheckCommitShape(commit));
-  std::lock_guard<std::mutex> lock(mu_);
-  return InWriteTxn([&]() -> Status {
-    DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(commit.arn));
+Status SqliteStore::ApplyBody(const Commit& commit) {
+  {
+    DURABLE_ASSIGN_OR_RETURN(
+        Query cur, db_->Prepare("SELECT status, name, execution_id, function_name, function_arn, "
+                                "version, start_ts, input_payload, execution_timeout_s, "
+                                "retention_days, tenant_id, trace_header, parent_arn, "
+                                "parent_operation_id FROM executions WHERE arn = ?"));
+    DURABLE_ASSIGN_OR_RETURN(bool exists, cur.Bind(commit.arn).Step());
     if (!exists) return NotFound("durable execution " + commit.arn + " not found");
-    if (commit.execution) {
+    auto fixed_columns_unchanged = [&cur](const model::DurableExecution& e) {
+      return e.name == cur.Text(1) && e.execution_id == cur.Text(2) &&
+             e.function_name == cur.Text(3) && e.function_arn == cur.Text(4) &&
+             e.version == cur.Text(5) && e.start_timestamp == cur.Int(6) &&
+             e.input_payload == cur.OptText(7) &&
+             e.config.execution_timeout_seconds == cur.Int(8) &&
+             e.config.retention_period_in_days == cur.Int(9) && e.tenant_id == cur.OptText(10) &&
+             e.trace_header == cur.OptText(11) && e.parent_arn == cur.OptText(12) &&
+             e.parent_operation_id == cur.OptText(13);
+    };
+    if (commit.execution && fixed_columns_unchanged(*commit.execution)) {
+      // The usual case: only the columns the engine changes during an execution's life differ.
+      // Setting only those leaves the name and start indexes untouched (SQLite rewrites an index
+      // only if one of its columns is SET).
+      const bool status_changed = model::ToString(commit.execution->status) != cur.Text(0);
+      DURABLE_RETURN_IF_ERROR(UpdateMutableColumns(*commit.execution, status_changed));
+    } else if (commit.execution) {
       const model::DurableExecution& e = *commit.execution;
       DURABLE_ASSIGN_OR_RETURN(
           Query by_name,
@@ -153,7 +267,7 @@ Status SqliteStore::Apply(const Commit& commit) {
       DURABLE_RETURN_IF_ERROR(update.Bind(commit.arn).Run());
     }
     return WriteCommitBody(commit);
-  });
+  }
 }
 
 Status SqliteStore::WriteCommitBody(const Commit& commit) {
@@ -177,14 +291,42 @@ Status SqliteStore::WriteCommitBody(const Commit& commit) {
   DURABLE_RETURN_IF_ERROR(WriteTimers(commit));
   if (commit.replay) {
     const CheckpointReplay& r = *commit.replay;
+    // Only the latest answer of an execution can be asked for again (see docs/storage.md).
     DURABLE_ASSIGN_OR_RETURN(
-        Query q, db_->Prepare("INSERT OR REPLACE INTO checkpoint_replays (arn, client_token, "
+        Query q, db_->Prepare("INSERT INTO checkpoint_answers (arn, client_token, "
                               "checkpoint_token, request_hash, response_body) "
-                              "VALUES (?, ?, ?, ?, ?)"));
+                              "VALUES (?, ?, ?, ?, ?) ON CONFLICT (arn) DO UPDATE SET "
+                              "client_token = excluded.client_token, "
+                              "checkpoint_token = excluded.checkpoint_token, "
+                              "request_hash = excluded.request_hash, "
+                              "response_body = excluded.response_body"));
     q.Bind(commit.arn).Bind(r.client_token).Bind(r.checkpoint_token).Bind(r.request_hash);
     DURABLE_RETURN_IF_ERROR(q.BindBlob(r.response_body).Run());
   }
   return Status::Ok();
+}
+
+Status SqliteStore::UpdateMutableColumns(const model::DurableExecution& e, bool status_changed) {
+  std::optional<std::string> error_blob;
+  if (e.error) error_blob = codec::EncodeError(*e.error);
+  DURABLE_ASSIGN_OR_RETURN(
+      Query q,
+      db_->Prepare(status_changed
+                       ? "UPDATE executions SET status = ?, end_ts = ?, result = ?, error = ?, "
+                         "next_event_id = ?, next_sequence = ?, failed_invocations = ?, "
+                         "invoke_at = ?, retain_until = ? WHERE arn = ?"
+                       : "UPDATE executions SET end_ts = ?, result = ?, error = ?, "
+                         "next_event_id = ?, next_sequence = ?, failed_invocations = ?, "
+                         "invoke_at = ?, retain_until = ? WHERE arn = ?"));
+  if (status_changed) q.Bind(model::ToString(e.status));
+  q.Bind(e.end_timestamp).Bind(e.result);
+  if (error_blob) {
+    q.BindBlob(*error_blob);
+  } else {
+    q.BindNull();
+  }
+  q.Bind(e.next_event_id).Bind(e.next_sequence).Bind(int64_t{e.failed_invocations});
+  return q.Bind(e.invoke_at).Bind(e.retain_until).Bind(e.arn).Run();
 }
 
 Status SqliteStore::InsertEvents(const Commit& commit) {
@@ -266,7 +408,7 @@ Status SqliteStore::Purge(const std::string& arn) {
     if (!exists) return NotFound("durable execution " + arn + " not found");
     for (const char* sql :
          {"DELETE FROM timers WHERE arn = ?", "DELETE FROM events WHERE arn = ?",
-          "DELETE FROM operations WHERE arn = ?", "DELETE FROM checkpoint_replays WHERE arn = ?",
+          "DELETE FROM operations WHERE arn = ?", "DELETE FROM checkpoint_answers WHERE arn = ?",
           "DELETE FROM executions WHERE arn = ?"}) {
       DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
       DURABLE_RETURN_IF_ERROR(q.Bind(arn).Run());

@@ -1,12 +1,17 @@
-// SqliteStore: the default Store, one SQLite file in WAL mode. Every Create/Apply is one
-// transaction, durable when it returns (synchronous=FULL unless configured otherwise).
+// SqliteStore: the default Store, one SQLite file in WAL mode. Every Create/Apply is atomic and
+// durable when it returns (synchronous=FULL unless configured otherwise). Group commit: calls that
+// arrive while a transaction is being written are queued and then written together, each inside
+// its own SAVEPOINT, in one transaction with one fsync; every caller returns only after that
+// COMMIT, and a failing COMMIT fails every caller of the group.
 // Thread-safe: one connection guarded by a mutex; all writes go through one write-transaction path.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "durable/store/store.h"
 
@@ -21,6 +26,12 @@ struct SqliteOptions {
   enum class Synchronous { kOff, kNormal, kFull };
   Synchronous synchronous = Synchronous::kFull;
   int busy_timeout_ms = 5000;  // wait this long for another process's write lock
+  // Group commit: at most this many Create/Apply calls share one transaction (and one fsync).
+  // 1 turns group commit off.
+  int max_group_commits = 256;
+  // Tests only: called inside every group transaction just before COMMIT with the number of
+  // commits in it; a non-OK status aborts the transaction (as a failing COMMIT would).
+  std::function<Status(size_t commits)> before_commit_for_test;
 };
 
 class SqliteStore final : public Store {
@@ -52,7 +63,23 @@ class SqliteStore final : public Store {
   Result<std::string> PragmaForTest(const std::string& name);
 
  private:
-  explicit SqliteStore(std::unique_ptr<sqlite::Db> db);
+  SqliteStore(std::unique_ptr<sqlite::Db> db, SqliteOptions options);
+
+  // One queued Create/Apply of the group commit.
+  struct Pending {
+    const Commit* commit = nullptr;
+    bool create = false;
+    Status status;
+    bool done = false;  // its group was written (status is final)
+    bool lead = false;  // it is the next leader
+    std::condition_variable cv;  // signalled when done or lead becomes true
+  };
+  // Queues `commit` and returns once the group transaction holding it committed (or failed).
+  Status Submit(const Commit& commit, bool create);
+  // Writes `group` in one transaction, one savepoint per commit. REQUIRES: mu_ not held.
+  void WriteGroup(const std::vector<Pending*>& group);
+  Status CreateBody(const Commit& first);
+  Status ApplyBody(const Commit& commit);
 
   // The one write path: runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on error.
   // REQUIRES: mu_ held.
@@ -63,10 +90,17 @@ class SqliteStore final : public Store {
   Status WriteCommitBody(const Commit& commit);
   Result<bool> ExistsLocked(const std::string& arn);
   Status InsertEvents(const Commit& commit);
+  // Writes the columns of `e` that change during an execution's life. REQUIRES: as above.
+  Status UpdateMutableColumns(const model::DurableExecution& e, bool status_changed);
   Status WriteTimers(const Commit& commit);
 
-  std::mutex mu_;
+  std::mutex mu_;  // guards the connection
   std::unique_ptr<sqlite::Db> db_;
+  const SqliteOptions options_;
+
+  std::mutex queue_mu_;  // guards the group-commit queue below and Pending::done/lead
+  std::vector<Pending*> queue_;
+  bool writing_ = false;  // a caller is writing a group (the leader)
 };
 
 // The factory the server uses: a SqliteStore behind the Store port.

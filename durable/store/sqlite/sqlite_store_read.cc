@@ -148,7 +148,7 @@ Result<std::optional<CheckpointReplay>> SqliteStore::FindReplay(
     const std::string& arn, const std::string& client_token, const std::string& checkpoint_token) {
   std::lock_guard<std::mutex> lock(mu_);
   DURABLE_ASSIGN_OR_RETURN(
-      Query q, db_->Prepare("SELECT request_hash, response_body FROM checkpoint_replays "
+      Query q, db_->Prepare("SELECT request_hash, response_body FROM checkpoint_answers "
                             "WHERE arn = ? AND client_token = ? AND checkpoint_token = ?"));
   DURABLE_ASSIGN_OR_RETURN(bool found,
                            q.Bind(arn).Bind(client_token).Bind(checkpoint_token).Step());
