@@ -412,8 +412,10 @@ Result<CreateResult> Service::Create(const User& caller, const CreateRequest& re
       r.expires_at_ms = r.created_at_ms + spec.timeout_seconds * 1000;
       r.approvers = spec.approvers;
       DURABLE_RETURN_IF_ERROR(tx.Insert(r));
-      DURABLE_RETURN_IF_ERROR(
-          tx.Audit(id, r.created_at_ms, "requested", caller.id, {{"via", "api"}}));
+      // The actor is who did it (an admin may create on behalf of the requester); the detail
+      // names the requester.
+      DURABLE_RETURN_IF_ERROR(tx.Audit(id, r.created_at_ms, "requested", caller.id,
+                                       {{"via", "api"}, {"requester", r.requester}}));
       out.created = true;
     }
     DURABLE_ASSIGN_OR_RETURN(out.approval, LoadLocked(tx, id, false));
@@ -683,8 +685,8 @@ Result<Registration> Service::Register(const RegisterRequest& request) {
       r.expires_at_ms = r.created_at_ms + request.spec.timeout_seconds * 1000;
       r.approvers = request.spec.approvers;
       DURABLE_RETURN_IF_ERROR(tx.Insert(r));
-      DURABLE_RETURN_IF_ERROR(
-          tx.Audit(r.id, r.created_at_ms, "requested", r.requester, {{"via", "workflow"}}));
+      DURABLE_RETURN_IF_ERROR(tx.Audit(r.id, r.created_at_ms, "requested", r.requester,
+                                       {{"via", "workflow"}, {"requester", r.requester}}));
       id = r.id;
     }
     DURABLE_ASSIGN_OR_RETURN(std::optional<ApprovalRecord> rec, tx.Find(*id));

@@ -372,6 +372,43 @@ TEST(ServiceTest, CreateIsIdempotentByRequestIdAndStartsTheWorkflow) {
   EXPECT_EQ(r->expires_at_ms, r->created_at_ms + 24 * 3600 * 1000);
 }
 
+TEST(ServiceTest, RequestedAuditNamesWhoDidItAndTheRequester) {
+  Harness h;
+  CreateRequest own;
+  own.spec = {{"title", "x"}, {"approvers", {"alice"}}};
+  auto a = h.service->Create(h.user("carol"), own);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  CreateRequest on_behalf;
+  on_behalf.spec = {{"title", "y"}, {"approvers", {"alice"}}, {"requester", "carol"}};
+  auto b = h.service->Create(h.user("admin"), on_behalf);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->approval.record.requester, "carol");
+
+  auto first = [&](const std::string& id) {
+    auto view = h.service->Get(h.user("admin"), id);
+    EXPECT_TRUE(view.ok());
+    EXPECT_FALSE(view->audit.empty());
+    return view->audit.at(0);
+  };
+  AuditEntry by_carol = first(a->approval.record.id);
+  EXPECT_EQ(by_carol.kind, "requested");
+  EXPECT_EQ(by_carol.actor, "carol");
+  EXPECT_EQ(by_carol.detail, (Json{{"via", "api"}, {"requester", "carol"}}));
+  AuditEntry by_admin = first(b->approval.record.id);
+  EXPECT_EQ(by_admin.kind, "requested");
+  EXPECT_EQ(by_admin.actor, "admin");  // who did it
+  EXPECT_EQ(by_admin.detail, (Json{{"via", "api"}, {"requester", "carol"}}));
+
+  RegisterRequest reg;
+  reg.request_key = "wf-key-1";
+  reg.spec = a->approval.record.spec;
+  auto r = h.service->Register(reg);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  AuditEntry by_workflow = first(r->approval_id);
+  EXPECT_EQ(by_workflow.actor, "carol");
+  EXPECT_EQ(by_workflow.detail, (Json{{"via", "workflow"}, {"requester", "carol"}}));
+}
+
 TEST(ServiceTest, WorkflowThatCannotStart) {
   Harness h;
   h.lambda.fail_starts = true;

@@ -307,6 +307,7 @@ class ApprovalsTest(ApprovalsBase):
         c = self.create(["alice"], timeout_seconds=600, payload={"build": 41})
         a = self.wait_waiting(c, 1)
         self.assertEqual(a["audit"][0]["actor"], "rita")
+        self.assertEqual(a["audit"][0]["detail"], {"via": "api", "requester": "rita"})
         self.assertEqual(a["requester"], "rita")
         self.assertEqual(a["payload"], {"build": 41})
         decided = self.decide(c["approval_id"], "alice", "approve", "ship it")
@@ -327,6 +328,18 @@ class ApprovalsTest(ApprovalsBase):
         self.decide(c["approval_id"], "alice", "reject", expect=409)
         self.assertEqual(kinds(self.get(c["approval_id"])), kinds(a))
         self.assert_no_duplicate_notifications([c["approval_id"]])
+
+    def test_admin_creates_on_behalf_of_a_requester(self):
+        c = self.create(["alice"], user="root", requester="rita", timeout_seconds=600)
+        a = self.wait_waiting(c, 1)
+        self.assertEqual(a["requester"], "rita")
+        first = a["audit"][0]
+        # The actor is who did it; the detail names the requester.
+        self.assertEqual((first["kind"], first["actor"]), ("requested", "root"))
+        self.assertEqual(first["detail"], {"via": "api", "requester": "rita"})
+        self.decide(c["approval_id"], "alice", "approve")
+        a, _ = self.wait_done(c, "approved")
+        self.assertEqual(self.notified(a), [("request", "alice"), ("outcome", "rita")])
 
     def test_reject(self):
         c = self.create(["bob"], timeout_seconds=600)
