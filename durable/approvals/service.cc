@@ -269,7 +269,20 @@ Service::Service(Store* store, const Identity* identity, Links* links,
       notifiers_(std::move(notifiers)),
       lambda_(lambda),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      claim_owner_(RandomAlnum(16)) {}
+
+Status Service::Recover() {
+  int64_t released = 0;
+  DURABLE_RETURN_IF_ERROR(store_->Write([&](StoreTx& tx) -> Status {
+    DURABLE_ASSIGN_OR_RETURN(released, tx.ReleaseClaimsNotOwnedBy(claim_owner_));
+    return Status::Ok();
+  }));
+  if (released > 0) {
+    log::Info("approvals: released {} notification claim(s) of an earlier process", released);
+  }
+  return Status::Ok();
+}
 
 void Service::SetPublicUrl(const std::string& url) {
   std::lock_guard lock(options_mu_);
@@ -816,6 +829,7 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
   const User* requester_user = identity_->Find(r.requester);
   std::string requester_name = requester_user ? requester_user->name : r.requester;
   int failures = 0;
+  int in_progress = 0;
   std::string last_error;
   for (const std::string& user_id : to) {
     Notification n;
@@ -859,23 +873,37 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
     for (Notifier* notifier : notifiers_) {
       const std::string channel = notifier->channel();
       const std::string dkey = n.key + "/" + channel;
-      std::optional<std::string> status;
-      DURABLE_RETURN_IF_ERROR(store_->Read([&](StoreTx& tx) -> Status {
-        DURABLE_ASSIGN_OR_RETURN(status, tx.DeliveryStatus(dkey));
+      // Claim the key first (one transaction), so that of two concurrent calls for the same
+      // key (a retried step racing its first attempt, two processes) only one delivers.
+      DeliveryClaim claim = DeliveryClaim::kBusy;
+      DURABLE_RETURN_IF_ERROR(store_->Write([&](StoreTx& tx) -> Status {
+        int64_t now = clock_->NowMs();
+        DURABLE_ASSIGN_OR_RETURN(
+            claim, tx.ClaimDelivery(dkey, approval_id, kind_name, user_id, channel, claim_owner_,
+                                    now, now + options_.delivery_claim_seconds * 1000));
         return Status::Ok();
       }));
-      if (status == "sent") continue;  // delivered before (a retried step or a restart)
+      if (claim == DeliveryClaim::kSent) continue;  // delivered before (a retry or a restart)
+      if (claim == DeliveryClaim::kBusy) {
+        ++in_progress;  // someone else is delivering it now; the caller may retry later
+        continue;
+      }
+      Status st = Status::Ok();
       if (needs_link && n.action_url.empty() && links_ != nullptr) {
         int64_t expires =
             std::min(clock_->NowMs() + options_.link_ttl_seconds * 1000, r.expires_at_ms);
         if (expires > clock_->NowMs()) {
-          DURABLE_ASSIGN_OR_RETURN(std::string token, links_->Issue(approval_id, user_id, expires));
-          n.action_url = base + "/approvals/links/" + token;
-          n.data["action_url"] = n.action_url;
-          compose();
+          Result<std::string> token = links_->Issue(approval_id, user_id, expires);
+          if (token.ok()) {
+            n.action_url = base + "/approvals/links/" + *token;
+            n.data["action_url"] = n.action_url;
+            compose();
+          } else {
+            st = token.status();  // recorded as a failed attempt, which also ends the claim
+          }
         }
       }
-      Status st = notifier->Deliver(n);
+      if (st.ok()) st = notifier->Deliver(n);
       int64_t now = clock_->NowMs();
       DURABLE_RETURN_IF_ERROR(store_->Write([&](StoreTx& tx) -> Status {
         DURABLE_RETURN_IF_ERROR(tx.RecordDelivery(dkey, approval_id, kind_name, user_id, channel,
@@ -894,6 +922,11 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
   if (failures > 0) {
     return Unavailable(std::to_string(failures) + " notification deliver" +
                        (failures == 1 ? "y" : "ies") + " failed; last: " + last_error);
+  }
+  if (in_progress > 0) {
+    return Unavailable(std::to_string(in_progress) + " notification deliver" +
+                       (in_progress == 1 ? "y is" : "ies are") +
+                       " in progress in another call; retry to learn the outcome");
   }
   return Status::Ok();
 }

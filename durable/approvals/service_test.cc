@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <map>
 #include <thread>
 
 #include "durable/approvals/server_test_util.h"
 #include "durable/approvals/workflow.h"
+#include "durable/base/macros.h"
 
 namespace durable::approvals {
 namespace {
@@ -313,6 +316,132 @@ TEST(ServiceTest, NotifyDeliversOncePerKeyAndRecordsEveryAttempt) {
   EXPECT_EQ(notified, 4 + 8 + 2);
   EXPECT_EQ(failed, 1);
   EXPECT_EQ(reminded, 2);
+}
+
+// Counts deliveries per key; each one takes a while, so that concurrent callers overlap.
+class SlowCountingNotifier final : public Notifier {
+ public:
+  std::string channel() const override { return "slow"; }
+  Status Deliver(const Notification& n) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::lock_guard lock(mu_);
+    ++per_key_[n.key];
+    return Status::Ok();
+  }
+  std::map<std::string, int> PerKey() {
+    std::lock_guard lock(mu_);
+    return per_key_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, int> per_key_;
+};
+
+TEST(ServiceTest, ConcurrentNotifyCallsDeliverEachKeyOnce) {
+  SlowCountingNotifier slow;
+  Harness h({&slow});
+  std::string id = h.Create("carol", {"alice", "bob"}, 1);
+  constexpr int kThreads = 8;
+  std::atomic<int> ok{0}, in_progress{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      Status st = h.service->Notify(id, NotificationKind::kRequest, 0);
+      if (st.ok()) {
+        ++ok;
+      } else if (st.code() == StatusCode::kUnavailable &&
+                 st.message().find("in progress") != std::string::npos) {
+        ++in_progress;
+      } else {
+        ADD_FAILURE() << st.ToString();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const std::map<std::string, int> once = {{id + "/request/0/alice", 1},
+                                           {id + "/request/0/bob", 1}};
+  EXPECT_EQ(slow.PerKey(), once);
+  EXPECT_EQ(h.notifier.Count(), 2u);
+  // Each caller either delivered everything it claimed or met a key claimed by another.
+  EXPECT_EQ(ok.load() + in_progress.load(), kThreads);
+  // Once all are done, a retry learns that everything was delivered and sends nothing.
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kRequest, 0).ok());
+  EXPECT_EQ(slow.PerKey(), once);
+  EXPECT_EQ(h.notifier.Count(), 2u);
+  auto view = h.service->Get(h.user("admin"), id);
+  ASSERT_TRUE(view.ok());
+  int notified = 0;
+  for (const auto& e : view->audit) notified += e.kind == "notified";
+  EXPECT_EQ(notified, 4);  // 2 approvers x 2 channels
+  ASSERT_TRUE(h.store
+                  ->Read([&](StoreTx& tx) -> Status {
+                    for (const auto& [key, n] : once) {
+                      DURABLE_ASSIGN_OR_RETURN(int64_t attempts,
+                                               tx.DeliveryAttempts(key + "/slow"));
+                      EXPECT_EQ(attempts, 1) << key;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TEST(ServiceTest, AClaimLeftByACrashExpiresOrIsEndedByRecover) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice"}, 1);
+  const std::string key = id + "/request/0/alice/test";
+  // A caller claimed the key and died before recording its delivery.
+  ASSERT_TRUE(h.store
+                  ->Write([&](StoreTx& tx) -> Status {
+                    int64_t now = h.clock.NowMs();
+                    DURABLE_ASSIGN_OR_RETURN(
+                        DeliveryClaim c,
+                        tx.ClaimDelivery(key, id, "request", "alice", "test", "gone-process",
+                                         now, now + 360'000));
+                    EXPECT_EQ(c, DeliveryClaim::kClaimed);
+                    return Status::Ok();
+                  })
+                  .ok());
+  Status busy = h.service->Notify(id, NotificationKind::kRequest, 0);
+  EXPECT_EQ(busy.code(), StatusCode::kUnavailable) << busy.ToString();
+  EXPECT_NE(busy.message().find("in progress"), std::string::npos) << busy.message();
+  EXPECT_EQ(h.notifier.Count(), 0u);
+  h.clock.AdvanceMs(360'001);
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kRequest, 0).ok());
+  EXPECT_EQ(h.notifier.Count(), 1u);
+  // A restarted server does not wait for the claim to expire: Recover ends the claims of
+  // other (earlier) owners.
+  const std::string reminder_key = id + "/reminder/1/alice/test";
+  ASSERT_TRUE(h.store
+                  ->Write([&](StoreTx& tx) -> Status {
+                    int64_t now = h.clock.NowMs();
+                    DURABLE_ASSIGN_OR_RETURN(
+                        DeliveryClaim c, tx.ClaimDelivery(reminder_key, id, "reminder", "alice",
+                                                          "test", "gone-process", now,
+                                                          now + 360'000));
+                    EXPECT_EQ(c, DeliveryClaim::kClaimed);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(h.service->Notify(id, NotificationKind::kReminder, 1).code(),
+            StatusCode::kUnavailable);
+  EXPECT_EQ(h.notifier.Count(), 1u);
+  ASSERT_TRUE(h.service->Recover().ok());
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kReminder, 1).ok());
+  EXPECT_EQ(h.notifier.Count(), 2u);
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kReminder, 1).ok());
+  EXPECT_EQ(h.notifier.Count(), 2u);
+
+  ASSERT_TRUE(h.store
+                  ->Read([&](StoreTx& tx) -> Status {
+                    DURABLE_ASSIGN_OR_RETURN(std::optional<std::string> status,
+                                             tx.DeliveryStatus(key));
+                    EXPECT_EQ(status, "sent");
+                    DURABLE_ASSIGN_OR_RETURN(int64_t attempts, tx.DeliveryAttempts(key));
+                    EXPECT_EQ(attempts, 1);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST(ServiceTest, EscalationAddsApproversWhoMayThenDecide) {
