@@ -206,11 +206,41 @@ Result<std::string> HttpLambdaApi::StartExecution(const std::string& function,
       client.Send("POST", "/2015-03-31/functions/" + PercentEncode(function) + "/invocations",
                   payload, headers));
   if (r.status != 202 && r.status != 200) {
-    return Internal("Invoke " + function + ": HTTP " + std::to_string(r.status) + " " + r.body);
+    // 409 (DurableExecutionAlreadyStartedException) becomes kAlreadyExists.
+    return StatusFromHttp(r.status,
+                          "Invoke " + function + ": HTTP " + std::to_string(r.status) + " " + r.body);
   }
   auto arn = r.Header("X-Amz-Durable-Execution-Arn");
   if (!arn || arn->empty()) return Internal("Invoke " + function + ": no execution ARN");
   return *arn;
+}
+
+Result<std::optional<std::string>> HttpLambdaApi::FindExecution(const std::string& function,
+                                                                const std::string& name) {
+  http::Client client(base_url());
+  client.SetTimeout(std::chrono::seconds(30));
+  DURABLE_ASSIGN_OR_RETURN(
+      http::ClientResponse r,
+      client.Send("GET",
+                  "/2025-12-01/functions/" + PercentEncode(function) +
+                      "/durable-executions?DurableExecutionName=" + PercentEncode(name),
+                  "", {}));
+  if (r.status != 200) {
+    return StatusFromHttp(r.status, "ListDurableExecutionsByFunction " + function + ": HTTP " +
+                                        std::to_string(r.status) + " " + r.body);
+  }
+  Json page = Json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (!page.is_object() || !page.contains("DurableExecutions") ||
+      !page["DurableExecutions"].is_array()) {
+    return Internal("ListDurableExecutionsByFunction " + function + ": unexpected answer");
+  }
+  for (const Json& item : page["DurableExecutions"]) {
+    if (item.value("DurableExecutionName", "") == name && item.contains("DurableExecutionArn") &&
+        item["DurableExecutionArn"].is_string()) {
+      return std::optional<std::string>(item["DurableExecutionArn"].get<std::string>());
+    }
+  }
+  return std::optional<std::string>();
 }
 
 // --- JSON ---
@@ -280,6 +310,44 @@ Status Service::Recover() {
   }));
   if (released > 0) {
     log::Info("approvals: released {} notification claim(s) of an earlier process", released);
+  }
+
+  // Pending approvals created through the API (request_key "req:..." or "id:...") whose workflow
+  // never started. Rows of a workflow's own Register always carry its execution ARN.
+  ListFilter f;
+  f.status = ApprovalStatus::kPending;
+  f.without_execution = true;
+  f.limit = 100;
+  int started = 0, failed = 0;
+  std::string last_error;
+  while (true) {
+    std::vector<ApprovalRecord> rows;
+    DURABLE_RETURN_IF_ERROR(store_->Read([&](StoreTx& tx) -> Status {
+      DURABLE_ASSIGN_OR_RETURN(rows, tx.List(f));
+      return Status::Ok();
+    }));
+    for (ApprovalRecord& r : rows) {
+      if (r.request_key.rfind("req:", 0) != 0 && r.request_key.rfind("id:", 0) != 0) continue;
+      ApprovalView view;
+      view.record = r;
+      Status st = StartWorkflow(view);
+      if (st.ok()) {
+        ++started;
+        log::Info("approvals: started the workflow of {} (it had none): {}", r.id,
+                  view.record.execution_arn);
+      } else {
+        ++failed;
+        last_error = r.id + ": " + st.message();
+        log::Warn("approvals: starting the workflow of {} failed: {}", r.id, st.message());
+      }
+    }
+    if (static_cast<int>(rows.size()) < f.limit) break;
+    f.before_created_at_ms = rows.back().created_at_ms;
+    f.before_id = rows.back().id;
+  }
+  if (failed > 0) {
+    return Unavailable(std::to_string(failed) + " approval workflow(s) could not start (" +
+                       std::to_string(started) + " started); last: " + last_error);
   }
   return Status::Ok();
 }
@@ -460,9 +528,21 @@ Status Service::StartWorkflow(ApprovalView& view) {
   if (lambda_ == nullptr) return Internal("approvals: no Lambda API to start the workflow");
   const ApprovalRecord& r = view.record;
   Json input = {{"approval_id", r.id}, {"spec", ToJson(r.spec)}};
-  DURABLE_ASSIGN_OR_RETURN(
-      std::string arn,
-      lambda_->StartExecution(kWorkflowFunctionName, "approval-" + r.id, input.dump()));
+  const std::string name = "approval-" + r.id;
+  Result<std::string> started = lambda_->StartExecution(kWorkflowFunctionName, name, input.dump());
+  std::string arn;
+  if (started.ok()) {
+    arn = *started;
+  } else if (started.status().code() == StatusCode::kAlreadyExists) {
+    // Started before (e.g. with a spec that serialized differently): that execution is this
+    // approval's workflow.
+    DURABLE_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                             lambda_->FindExecution(kWorkflowFunctionName, name));
+    if (!existing) return started.status();
+    arn = *existing;
+  } else {
+    return started.status();
+  }
   DURABLE_RETURN_IF_ERROR(
       store_->Write([&](StoreTx& tx) { return tx.SetExecutionArn(r.id, arn); }));
   view.record.execution_arn = arn;

@@ -56,6 +56,9 @@ class LambdaApi {
   // execution ARN. The same name and payload again return the same execution.
   virtual Result<std::string> StartExecution(const std::string& function, const std::string& name,
                                              const std::string& payload) = 0;
+  // The ARN of `function`'s execution named `name`, if there is one.
+  virtual Result<std::optional<std::string>> FindExecution(const std::string& function,
+                                                           const std::string& name) = 0;
 };
 
 // LambdaApi over HTTP against a Durable server (normally this process's own port).
@@ -66,6 +69,8 @@ class HttpLambdaApi final : public LambdaApi {
   Status SendCallbackSuccess(const std::string& callback_id, const std::string& result) override;
   Result<std::string> StartExecution(const std::string& function, const std::string& name,
                                      const std::string& payload) override;
+  Result<std::optional<std::string>> FindExecution(const std::string& function,
+                                                   const std::string& name) override;
 
  private:
   std::string base_url() const;
@@ -129,6 +134,10 @@ class Service final : public ApprovalsBackend {
   // earlier process (one that died mid-delivery), so their keys are delivered on the next retry
   // rather than when the claim expires. Assumes one server process per database file (a claim
   // of another live process would be ended too, and that key could be delivered twice).
+  // Then starts approval-workflow for every pending approval created through the API whose
+  // workflow never started (a crash between the row's commit and the Invoke): the execution
+  // name approval-<id> makes this idempotent. Unavailable (naming the count) if some could not
+  // start; they stay pending and the next start tries again.
   Status Recover();
 
   void SetPublicUrl(const std::string& url);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "durable/approvals/server_test_util.h"
@@ -15,6 +16,7 @@
 namespace durable::approvals {
 namespace {
 
+using testing::FakeLambda;
 using testing::Harness;
 
 StatusCode CodeOf(const Result<ApprovalView>& r) { return r.status().code(); }
@@ -567,6 +569,113 @@ TEST(ServiceTest, WorkflowThatCannotStart) {
   h.lambda.fail_starts = false;
   req.spec["payload"] = {{"blob", std::string(300 * 1024, 'x')}};
   EXPECT_EQ(h.service->Create(h.user("carol"), req).status().code(), StatusCode::kInvalidArgument);
+}
+
+// What a crash between Create's commit and its Invoke leaves: the row (as Create writes it,
+// with its `requested` audit entry), pending, with no execution.
+void InsertWithoutWorkflow(Harness& h, const std::string& id, const std::string& request_key) {
+  auto spec = SpecFromJson(
+      Json{{"title", "orphan " + id}, {"requester", "carol"}, {"approvers", {"alice", "bob"}}});
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  ApprovalRecord r;
+  r.id = id;
+  r.request_key = request_key;
+  r.spec = *spec;
+  r.requester = "carol";
+  r.created_at_ms = h.clock.NowMs();
+  r.expires_at_ms = r.created_at_ms + 3600 * 1000;
+  r.approvers = r.spec.approvers;
+  ASSERT_TRUE(h.store
+                  ->Write([&](StoreTx& tx) -> Status {
+                    DURABLE_RETURN_IF_ERROR(tx.Insert(r));
+                    return tx.Audit(id, r.created_at_ms, "requested", "carol",
+                                    {{"via", "api"}, {"requester", "carol"}});
+                  })
+                  .ok());
+}
+
+TEST(ServiceTest, RecoverStartsTheWorkflowOfApprovalsThatHaveNone) {
+  Harness h;
+  std::string normal = h.Create("carol", {"alice"});  // started by Create
+  InsertWithoutWorkflow(h, "orphan-1", "id:orphan-1");
+  InsertWithoutWorkflow(h, "orphan-2", "req:carol:deploy-7");
+  // Started before, under its name (DurableExecutionAlreadyStarted): recorded, not started again.
+  InsertWithoutWorkflow(h, "orphan-3", "id:orphan-3");
+  const std::string earlier = FakeLambda::ArnOf(kWorkflowFunctionName, "approval-orphan-3");
+  h.lambda.already_started["approval-orphan-3"] = earlier;
+  // More than one page of the sweep.
+  for (int i = 0; i < 120; ++i) {
+    InsertWithoutWorkflow(h, "bulk-" + std::to_string(i), "id:bulk-" + std::to_string(i));
+  }
+  // Not orphans: a workflow's own row (its key is not an API key) and a closed approval.
+  InsertWithoutWorkflow(h, "own-key", "arn:some-execution#op-1");
+  InsertWithoutWorkflow(h, "closed", "id:closed");
+  ASSERT_TRUE(h.store
+                  ->Write([&](StoreTx& tx) -> Status {
+                    DURABLE_ASSIGN_OR_RETURN(
+                        bool c, tx.Close("closed", ApprovalStatus::kCancelled, h.clock.NowMs()));
+                    EXPECT_TRUE(c);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(h.lambda.starts.size(), 1u);
+
+  ASSERT_TRUE(h.service->Recover().ok());
+  std::set<std::string> names;
+  for (size_t i = 1; i < h.lambda.starts.size(); ++i) {
+    EXPECT_EQ(h.lambda.starts[i].function, kWorkflowFunctionName);
+    names.insert(h.lambda.starts[i].name);
+  }
+  EXPECT_EQ(h.lambda.starts.size(), 1u + 2 + 120);
+  EXPECT_EQ(names.size(), 2u + 120);
+  EXPECT_TRUE(names.count("approval-orphan-1"));
+  EXPECT_TRUE(names.count("approval-orphan-2"));
+  EXPECT_TRUE(names.count("approval-bulk-119"));
+  EXPECT_FALSE(names.count("approval-orphan-3"));
+  EXPECT_FALSE(names.count("approval-own-key"));
+  EXPECT_FALSE(names.count("approval-closed"));
+  EXPECT_FALSE(names.count("approval-" + normal));
+  for (const auto& st : h.lambda.starts) {
+    if (st.name != "approval-orphan-1") continue;
+    Json input = Json::parse(st.payload);
+    EXPECT_EQ(input["approval_id"], "orphan-1");
+    EXPECT_EQ(input["spec"]["requester"], "carol");
+    EXPECT_EQ(input["spec"]["approvers"], (Json{"alice", "bob"}));
+  }
+  auto arn = [&](const std::string& id) { return h.service->Load(id, false)->record.execution_arn; };
+  EXPECT_EQ(arn("orphan-1"), FakeLambda::ArnOf(kWorkflowFunctionName, "approval-orphan-1"));
+  EXPECT_EQ(arn("orphan-2"), FakeLambda::ArnOf(kWorkflowFunctionName, "approval-orphan-2"));
+  EXPECT_EQ(arn("orphan-3"), earlier);
+  EXPECT_EQ(arn("own-key"), "");
+  EXPECT_EQ(arn("closed"), "");
+
+  // Idempotent: nothing is left to start.
+  ASSERT_TRUE(h.service->Recover().ok());
+  EXPECT_EQ(h.lambda.starts.size(), 1u + 2 + 120);
+
+  // The recovered approval works like any other: its workflow attaches and is woken.
+  ASSERT_TRUE(h.service->Attach("orphan-1", "cb-orphan").ok());
+  auto done = h.service->Decide("alice", "orphan-1", "approve", "", "api");  // quorum 1
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->record.status, ApprovalStatus::kApproved);
+  auto completions = h.lambda.Completions();
+  ASSERT_EQ(completions.size(), 1u);
+  EXPECT_EQ(completions[0].callback_id, "cb-orphan");
+}
+
+TEST(ServiceTest, RecoverReportsWorkflowsThatCannotStartAndRetriesNextTime) {
+  Harness h;
+  InsertWithoutWorkflow(h, "orphan-1", "id:orphan-1");
+  h.lambda.fail_starts = true;
+  Status st = h.service->Recover();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_NE(st.message().find("orphan-1"), std::string::npos) << st.message();
+  EXPECT_EQ(h.service->Load("orphan-1", false)->record.status, ApprovalStatus::kPending);
+  EXPECT_EQ(h.service->Load("orphan-1", false)->record.execution_arn, "");
+  h.lambda.fail_starts = false;
+  ASSERT_TRUE(h.service->Recover().ok());
+  EXPECT_EQ(h.service->Load("orphan-1", false)->record.execution_arn,
+            FakeLambda::ArnOf(kWorkflowFunctionName, "approval-orphan-1"));
 }
 
 TEST(ServiceTest, RegisterByRequestKeyIsIdempotentAndCompleteAppendsOnce) {

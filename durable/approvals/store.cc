@@ -422,6 +422,7 @@ Result<std::vector<ApprovalRecord>> StoreTx::List(const ListFilter& f) {
     text(*f.visible_to);
     text(*f.visible_to);
   }
+  if (f.without_execution) sql += " AND r.execution_arn = ''";
   if (f.before_created_at_ms) {
     sql += " AND (r.created_at_ms < ? OR (r.created_at_ms = ? AND r.id < ?))";
     ints.push_back(*f.before_created_at_ms);
