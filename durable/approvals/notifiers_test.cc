@@ -168,11 +168,11 @@ TEST_F(WebhookTest, EscapesSlackControlCharactersInText) {
   std::string text = body["text"];
   EXPECT_EQ(text.find('<'), std::string::npos) << text;
   EXPECT_EQ(text.find('>'), std::string::npos) << text;
-  EXPECT_EQ(text.rfind(
-                "Approval needed: &lt;!channel&gt; R&amp;D &lt;http://evil.example|click&gt;\n"
-                "Mallory asks: a &gt; b &amp; &lt;@U123&gt;\n",
-                0),
-            0u)
+  EXPECT_EQ(
+      text.rfind("Approval needed: &lt;!channel&gt; R&amp;D &lt;http://evil.example|click&gt;\n"
+                 "Mallory asks: a &gt; b &amp; &lt;@U123&gt;\n",
+                 0),
+      0u)
       << text;
   EXPECT_NE(text.find("tok.abc?a=1&amp;b=2"), std::string::npos) << text;
   // Every & is the start of one of the three entities (nothing escaped twice, nothing missed).

@@ -207,8 +207,8 @@ Result<std::string> HttpLambdaApi::StartExecution(const std::string& function,
                   payload, headers));
   if (r.status != 202 && r.status != 200) {
     // 409 (DurableExecutionAlreadyStartedException) becomes kAlreadyExists.
-    return StatusFromHttp(r.status,
-                          "Invoke " + function + ": HTTP " + std::to_string(r.status) + " " + r.body);
+    return StatusFromHttp(
+        r.status, "Invoke " + function + ": HTTP " + std::to_string(r.status) + " " + r.body);
   }
   auto arn = r.Header("X-Amz-Durable-Execution-Arn");
   if (!arn || arn->empty()) return Internal("Invoke " + function + ": no execution ARN");

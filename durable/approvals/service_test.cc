@@ -396,10 +396,9 @@ TEST(ServiceTest, AClaimLeftByACrashExpiresOrIsEndedByRecover) {
   ASSERT_TRUE(h.store
                   ->Write([&](StoreTx& tx) -> Status {
                     int64_t now = h.clock.NowMs();
-                    DURABLE_ASSIGN_OR_RETURN(
-                        DeliveryClaim c,
-                        tx.ClaimDelivery(key, id, "request", "alice", "test", "gone-process",
-                                         now, now + 360'000));
+                    DURABLE_ASSIGN_OR_RETURN(DeliveryClaim c,
+                                             tx.ClaimDelivery(key, id, "request", "alice", "test",
+                                                              "gone-process", now, now + 360'000));
                     EXPECT_EQ(c, DeliveryClaim::kClaimed);
                     return Status::Ok();
                   })
@@ -418,15 +417,14 @@ TEST(ServiceTest, AClaimLeftByACrashExpiresOrIsEndedByRecover) {
                   ->Write([&](StoreTx& tx) -> Status {
                     int64_t now = h.clock.NowMs();
                     DURABLE_ASSIGN_OR_RETURN(
-                        DeliveryClaim c, tx.ClaimDelivery(reminder_key, id, "reminder", "alice",
-                                                          "test", "gone-process", now,
-                                                          now + 360'000));
+                        DeliveryClaim c,
+                        tx.ClaimDelivery(reminder_key, id, "reminder", "alice", "test",
+                                         "gone-process", now, now + 360'000));
                     EXPECT_EQ(c, DeliveryClaim::kClaimed);
                     return Status::Ok();
                   })
                   .ok());
-  EXPECT_EQ(h.service->Notify(id, NotificationKind::kReminder, 1).code(),
-            StatusCode::kUnavailable);
+  EXPECT_EQ(h.service->Notify(id, NotificationKind::kReminder, 1).code(), StatusCode::kUnavailable);
   EXPECT_EQ(h.notifier.Count(), 1u);
   ASSERT_TRUE(h.service->Recover().ok());
   ASSERT_TRUE(h.service->Notify(id, NotificationKind::kReminder, 1).ok());
@@ -642,7 +640,9 @@ TEST(ServiceTest, RecoverStartsTheWorkflowOfApprovalsThatHaveNone) {
     EXPECT_EQ(input["spec"]["requester"], "carol");
     EXPECT_EQ(input["spec"]["approvers"], (Json{"alice", "bob"}));
   }
-  auto arn = [&](const std::string& id) { return h.service->Load(id, false)->record.execution_arn; };
+  auto arn = [&](const std::string& id) {
+    return h.service->Load(id, false)->record.execution_arn;
+  };
   EXPECT_EQ(arn("orphan-1"), FakeLambda::ArnOf(kWorkflowFunctionName, "approval-orphan-1"));
   EXPECT_EQ(arn("orphan-2"), FakeLambda::ArnOf(kWorkflowFunctionName, "approval-orphan-2"));
   EXPECT_EQ(arn("orphan-3"), earlier);

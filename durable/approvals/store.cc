@@ -467,13 +467,10 @@ Result<int64_t> StoreTx::DeliveryAttempts(const std::string& key) {
   return row ? q.Int(0) : int64_t{0};
 }
 
-Result<DeliveryClaim> StoreTx::ClaimDelivery(const std::string& key,
-                                              const std::string& approval_id,
-                                              const std::string& kind,
-                                              const std::string& recipient,
-                                              const std::string& channel,
-                                              const std::string& owner, int64_t now_ms,
-                                              int64_t claim_until_ms) {
+Result<DeliveryClaim> StoreTx::ClaimDelivery(const std::string& key, const std::string& approval_id,
+                                             const std::string& kind, const std::string& recipient,
+                                             const std::string& channel, const std::string& owner,
+                                             int64_t now_ms, int64_t claim_until_ms) {
   {
     Stmt q(db_, "SELECT status, claimed_until_ms FROM approval_notifications WHERE key = ?");
     q.Bind(key);

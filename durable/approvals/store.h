@@ -59,7 +59,7 @@ struct ListFilter {
   std::optional<std::string> approver;  // may decide it or did
   std::optional<std::string> requester;
   std::optional<std::string> visible_to;  // requester, approver or decider is this user
-  bool without_execution = false;          // only rows whose execution_arn is still empty
+  bool without_execution = false;         // only rows whose execution_arn is still empty
   int limit = 50;
   std::optional<int64_t> before_created_at_ms;  // cursor: strictly older than (at, id)
   std::string before_id;
