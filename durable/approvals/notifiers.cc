@@ -60,6 +60,30 @@ class LogNotifier final : public Notifier {
 
 // --- webhook ---
 
+// Slack's mrkdwn treats &, < and > as control characters (<url|label>, <@user>, <!channel>): user
+// text (a title, a comment) must not be able to mention people or forge links, so they are
+// escaped as Slack documents (&amp; &lt; &gt;); Slack shows the original characters.
+std::string EscapeSlackText(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 struct UrlParts {
   std::string base;  // scheme://host[:port]
   std::string path;  // path and query, at least "/"
@@ -91,7 +115,7 @@ class WebhookNotifier final : public Notifier {
     std::string text = n.subject;
     std::string plain = PlainText(n);
     if (!plain.empty()) text += (text.empty() ? "" : "\n") + plain;
-    body["text"] = text;
+    body["text"] = EscapeSlackText(text);
     http::Headers headers = headers_;
     headers.emplace("X-Durable-Notification-Key", n.key);
     http::Client client(url_.base);

@@ -155,6 +155,37 @@ TEST_F(WebhookTest, PostsTheNotificationWithSlackText) {
   EXPECT_EQ(body["data"]["quorum"], 1);
 }
 
+TEST_F(WebhookTest, EscapesSlackControlCharactersInText) {
+  auto notifier = Make({{"type", "webhook"}, {"url", base_ + "/hook"}});
+  Notification n = Sample();
+  n.subject = "Approval needed: <!channel> R&D <http://evil.example|click>";
+  n.text = "Mallory asks: a > b & <@U123>\n";
+  n.action_url = "http://127.0.0.1:9700/approvals/links/tok.abc?a=1&b=2";
+  ASSERT_TRUE(notifier->Deliver(n).ok());
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSERT_EQ(requests_.size(), 1u);
+  Json body = Json::parse(requests_[0].body);
+  std::string text = body["text"];
+  EXPECT_EQ(text.find('<'), std::string::npos) << text;
+  EXPECT_EQ(text.find('>'), std::string::npos) << text;
+  EXPECT_EQ(
+      text.rfind("Approval needed: &lt;!channel&gt; R&amp;D &lt;http://evil.example|click&gt;\n"
+                 "Mallory asks: a &gt; b &amp; &lt;@U123&gt;\n",
+                 0),
+      0u)
+      << text;
+  EXPECT_NE(text.find("tok.abc?a=1&amp;b=2"), std::string::npos) << text;
+  // Every & is the start of one of the three entities (nothing escaped twice, nothing missed).
+  for (size_t at = text.find('&'); at != std::string::npos; at = text.find('&', at + 1)) {
+    std::string rest = text.substr(at, 5);
+    EXPECT_TRUE(rest == "&amp;" || rest.rfind("&lt;", 0) == 0 || rest.rfind("&gt;", 0) == 0)
+        << text;
+  }
+  // The structured fields stay as they are: only the chat text is mrkdwn.
+  EXPECT_EQ(body["subject"], n.subject);
+  EXPECT_EQ(body["action_url"], n.action_url);
+}
+
 TEST_F(WebhookTest, NonSuccessAnswersAreErrors) {
   auto broken = Make({{"type", "webhook"}, {"url", base_ + "/broken"}});
   Status s = broken->Deliver(Sample());

@@ -207,7 +207,10 @@ class Api {
     DURABLE_ASSIGN_OR_RETURN(std::string comment, OptStringField(body, "comment"));
     DURABLE_ASSIGN_OR_RETURN(std::string via, OptStringField(body, "via"));
     if (via.empty()) via = "api";
-    if (via != "api" && via != "ui") return InvalidArgument("via must be \"api\" or \"ui\"");
+    if (via != "api" && via != "ui") {
+      return InvalidArgument(
+          "via must be \"api\" or \"ui\" (\"link\" is only set by a one-click link)");
+    }
     DURABLE_ASSIGN_OR_RETURN(ApprovalView v,
                              service_.Decide(caller.id, id, decision, comment, via));
     WriteJson(rs, ToApiJson(v, false));

@@ -115,6 +115,23 @@ TEST_F(RoutesTest, CreateDecideAndErrors) {
   EXPECT_EQ(Call("GET", "/approvals?limit=abc", "carol").status, 400);
 }
 
+TEST_F(RoutesTest, DecisionViaIsOptionalAndTheBodyCannotClaimALink) {
+  std::string id = CreateApproval();  // alice and bob, quorum 2
+  std::string path = "/approvals/" + id + "/decision";
+  auto link = Call("POST", path, "alice", R"({"decision":"approve","via":"link"})");
+  EXPECT_EQ(link.status, 400) << link.body;
+  EXPECT_EQ(link.Header("X-Amzn-ErrorType"), "ValidationException");
+  EXPECT_EQ(Call("POST", path, "alice", R"({"decision":"approve","via":"mail"})").status, 400);
+  EXPECT_EQ(Call("POST", path, "alice", R"({"decision":"approve","via":7})").status, 400);
+  ASSERT_EQ(Call("POST", path, "alice", R"({"decision":"approve"})").status, 200);
+  auto ui = Call("POST", path, "bob", R"({"decision":"approve","via":"ui"})");
+  ASSERT_EQ(ui.status, 200) << ui.body;
+  Json j = Body(ui);
+  ASSERT_EQ(j["decisions"].size(), 2u);
+  EXPECT_EQ(j["decisions"][0]["via"], "api");  // the default
+  EXPECT_EQ(j["decisions"][1]["via"], "ui");
+}
+
 TEST_F(RoutesTest, ExpiredDecisionIsGone) {
   std::string id = CreateApproval(R"(,"timeout_seconds":30)");
   h_.clock.AdvanceMs(31'000);

@@ -54,7 +54,25 @@ class FakeLambda final : public LambdaApi {
                                      const std::string& payload) override {
     std::lock_guard lock(mu);
     if (fail_starts) return Unavailable("engine busy");
+    if (already_started.count(name)) {
+      return AlreadyExists("A durable execution named '" + name + "' already exists");
+    }
     starts.push_back({function, name, payload});
+    return ArnOf(function, name);
+  }
+  Result<std::optional<std::string>> FindExecution(const std::string& function,
+                                                   const std::string& name) override {
+    std::lock_guard lock(mu);
+    finds.push_back(name);
+    if (already_started.count(name)) return std::optional<std::string>(already_started[name]);
+    for (const Start& s : starts) {
+      if (s.function == function && s.name == name) {
+        return std::optional<std::string>(ArnOf(function, name));
+      }
+    }
+    return std::optional<std::string>();
+  }
+  static std::string ArnOf(const std::string& function, const std::string& name) {
     return "arn:aws:lambda:us-east-1:123456789012:function:" + function +
            ":$LATEST/durable-execution/" + name + "/x";
   }
@@ -66,6 +84,9 @@ class FakeLambda final : public LambdaApi {
   std::mutex mu;
   bool fail_callbacks = false;
   bool fail_starts = false;
+  // Names whose start answers DurableExecutionAlreadyStarted; FindExecution returns the ARN.
+  std::map<std::string, std::string> already_started;
+  std::vector<std::string> finds;
   std::vector<Completion> completions;
   struct Start {
     std::string function, name, payload;

@@ -206,11 +206,41 @@ Result<std::string> HttpLambdaApi::StartExecution(const std::string& function,
       client.Send("POST", "/2015-03-31/functions/" + PercentEncode(function) + "/invocations",
                   payload, headers));
   if (r.status != 202 && r.status != 200) {
-    return Internal("Invoke " + function + ": HTTP " + std::to_string(r.status) + " " + r.body);
+    // 409 (DurableExecutionAlreadyStartedException) becomes kAlreadyExists.
+    return StatusFromHttp(
+        r.status, "Invoke " + function + ": HTTP " + std::to_string(r.status) + " " + r.body);
   }
   auto arn = r.Header("X-Amz-Durable-Execution-Arn");
   if (!arn || arn->empty()) return Internal("Invoke " + function + ": no execution ARN");
   return *arn;
+}
+
+Result<std::optional<std::string>> HttpLambdaApi::FindExecution(const std::string& function,
+                                                                const std::string& name) {
+  http::Client client(base_url());
+  client.SetTimeout(std::chrono::seconds(30));
+  DURABLE_ASSIGN_OR_RETURN(
+      http::ClientResponse r,
+      client.Send("GET",
+                  "/2025-12-01/functions/" + PercentEncode(function) +
+                      "/durable-executions?DurableExecutionName=" + PercentEncode(name),
+                  "", {}));
+  if (r.status != 200) {
+    return StatusFromHttp(r.status, "ListDurableExecutionsByFunction " + function + ": HTTP " +
+                                        std::to_string(r.status) + " " + r.body);
+  }
+  Json page = Json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (!page.is_object() || !page.contains("DurableExecutions") ||
+      !page["DurableExecutions"].is_array()) {
+    return Internal("ListDurableExecutionsByFunction " + function + ": unexpected answer");
+  }
+  for (const Json& item : page["DurableExecutions"]) {
+    if (item.value("DurableExecutionName", "") == name && item.contains("DurableExecutionArn") &&
+        item["DurableExecutionArn"].is_string()) {
+      return std::optional<std::string>(item["DurableExecutionArn"].get<std::string>());
+    }
+  }
+  return std::optional<std::string>();
 }
 
 // --- JSON ---
@@ -269,7 +299,58 @@ Service::Service(Store* store, const Identity* identity, Links* links,
       notifiers_(std::move(notifiers)),
       lambda_(lambda),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      claim_owner_(RandomAlnum(16)) {}
+
+Status Service::Recover() {
+  int64_t released = 0;
+  DURABLE_RETURN_IF_ERROR(store_->Write([&](StoreTx& tx) -> Status {
+    DURABLE_ASSIGN_OR_RETURN(released, tx.ReleaseClaimsNotOwnedBy(claim_owner_));
+    return Status::Ok();
+  }));
+  if (released > 0) {
+    log::Info("approvals: released {} notification claim(s) of an earlier process", released);
+  }
+
+  // Pending approvals created through the API (request_key "req:..." or "id:...") whose workflow
+  // never started. Rows of a workflow's own Register always carry its execution ARN.
+  ListFilter f;
+  f.status = ApprovalStatus::kPending;
+  f.without_execution = true;
+  f.limit = 100;
+  int started = 0, failed = 0;
+  std::string last_error;
+  while (true) {
+    std::vector<ApprovalRecord> rows;
+    DURABLE_RETURN_IF_ERROR(store_->Read([&](StoreTx& tx) -> Status {
+      DURABLE_ASSIGN_OR_RETURN(rows, tx.List(f));
+      return Status::Ok();
+    }));
+    for (ApprovalRecord& r : rows) {
+      if (r.request_key.rfind("req:", 0) != 0 && r.request_key.rfind("id:", 0) != 0) continue;
+      ApprovalView view;
+      view.record = r;
+      Status st = StartWorkflow(view);
+      if (st.ok()) {
+        ++started;
+        log::Info("approvals: started the workflow of {} (it had none): {}", r.id,
+                  view.record.execution_arn);
+      } else {
+        ++failed;
+        last_error = r.id + ": " + st.message();
+        log::Warn("approvals: starting the workflow of {} failed: {}", r.id, st.message());
+      }
+    }
+    if (static_cast<int>(rows.size()) < f.limit) break;
+    f.before_created_at_ms = rows.back().created_at_ms;
+    f.before_id = rows.back().id;
+  }
+  if (failed > 0) {
+    return Unavailable(std::to_string(failed) + " approval workflow(s) could not start (" +
+                       std::to_string(started) + " started); last: " + last_error);
+  }
+  return Status::Ok();
+}
 
 void Service::SetPublicUrl(const std::string& url) {
   std::lock_guard lock(options_mu_);
@@ -412,8 +493,10 @@ Result<CreateResult> Service::Create(const User& caller, const CreateRequest& re
       r.expires_at_ms = r.created_at_ms + spec.timeout_seconds * 1000;
       r.approvers = spec.approvers;
       DURABLE_RETURN_IF_ERROR(tx.Insert(r));
-      DURABLE_RETURN_IF_ERROR(
-          tx.Audit(id, r.created_at_ms, "requested", caller.id, {{"via", "api"}}));
+      // The actor is who did it (an admin may create on behalf of the requester); the detail
+      // names the requester.
+      DURABLE_RETURN_IF_ERROR(tx.Audit(id, r.created_at_ms, "requested", caller.id,
+                                       {{"via", "api"}, {"requester", r.requester}}));
       out.created = true;
     }
     DURABLE_ASSIGN_OR_RETURN(out.approval, LoadLocked(tx, id, false));
@@ -445,9 +528,21 @@ Status Service::StartWorkflow(ApprovalView& view) {
   if (lambda_ == nullptr) return Internal("approvals: no Lambda API to start the workflow");
   const ApprovalRecord& r = view.record;
   Json input = {{"approval_id", r.id}, {"spec", ToJson(r.spec)}};
-  DURABLE_ASSIGN_OR_RETURN(
-      std::string arn,
-      lambda_->StartExecution(kWorkflowFunctionName, "approval-" + r.id, input.dump()));
+  const std::string name = "approval-" + r.id;
+  Result<std::string> started = lambda_->StartExecution(kWorkflowFunctionName, name, input.dump());
+  std::string arn;
+  if (started.ok()) {
+    arn = *started;
+  } else if (started.status().code() == StatusCode::kAlreadyExists) {
+    // Started before (e.g. with a spec that serialized differently): that execution is this
+    // approval's workflow.
+    DURABLE_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                             lambda_->FindExecution(kWorkflowFunctionName, name));
+    if (!existing) return started.status();
+    arn = *existing;
+  } else {
+    return started.status();
+  }
   DURABLE_RETURN_IF_ERROR(
       store_->Write([&](StoreTx& tx) { return tx.SetExecutionArn(r.id, arn); }));
   view.record.execution_arn = arn;
@@ -683,8 +778,8 @@ Result<Registration> Service::Register(const RegisterRequest& request) {
       r.expires_at_ms = r.created_at_ms + request.spec.timeout_seconds * 1000;
       r.approvers = request.spec.approvers;
       DURABLE_RETURN_IF_ERROR(tx.Insert(r));
-      DURABLE_RETURN_IF_ERROR(
-          tx.Audit(r.id, r.created_at_ms, "requested", r.requester, {{"via", "workflow"}}));
+      DURABLE_RETURN_IF_ERROR(tx.Audit(r.id, r.created_at_ms, "requested", r.requester,
+                                       {{"via", "workflow"}, {"requester", r.requester}}));
       id = r.id;
     }
     DURABLE_ASSIGN_OR_RETURN(std::optional<ApprovalRecord> rec, tx.Find(*id));
@@ -814,6 +909,7 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
   const User* requester_user = identity_->Find(r.requester);
   std::string requester_name = requester_user ? requester_user->name : r.requester;
   int failures = 0;
+  int in_progress = 0;
   std::string last_error;
   for (const std::string& user_id : to) {
     Notification n;
@@ -857,23 +953,37 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
     for (Notifier* notifier : notifiers_) {
       const std::string channel = notifier->channel();
       const std::string dkey = n.key + "/" + channel;
-      std::optional<std::string> status;
-      DURABLE_RETURN_IF_ERROR(store_->Read([&](StoreTx& tx) -> Status {
-        DURABLE_ASSIGN_OR_RETURN(status, tx.DeliveryStatus(dkey));
+      // Claim the key first (one transaction), so that of two concurrent calls for the same
+      // key (a retried step racing its first attempt, two processes) only one delivers.
+      DeliveryClaim claim = DeliveryClaim::kBusy;
+      DURABLE_RETURN_IF_ERROR(store_->Write([&](StoreTx& tx) -> Status {
+        int64_t now = clock_->NowMs();
+        DURABLE_ASSIGN_OR_RETURN(
+            claim, tx.ClaimDelivery(dkey, approval_id, kind_name, user_id, channel, claim_owner_,
+                                    now, now + options_.delivery_claim_seconds * 1000));
         return Status::Ok();
       }));
-      if (status == "sent") continue;  // delivered before (a retried step or a restart)
+      if (claim == DeliveryClaim::kSent) continue;  // delivered before (a retry or a restart)
+      if (claim == DeliveryClaim::kBusy) {
+        ++in_progress;  // someone else is delivering it now; the caller may retry later
+        continue;
+      }
+      Status st = Status::Ok();
       if (needs_link && n.action_url.empty() && links_ != nullptr) {
         int64_t expires =
             std::min(clock_->NowMs() + options_.link_ttl_seconds * 1000, r.expires_at_ms);
         if (expires > clock_->NowMs()) {
-          DURABLE_ASSIGN_OR_RETURN(std::string token, links_->Issue(approval_id, user_id, expires));
-          n.action_url = base + "/approvals/links/" + token;
-          n.data["action_url"] = n.action_url;
-          compose();
+          Result<std::string> token = links_->Issue(approval_id, user_id, expires);
+          if (token.ok()) {
+            n.action_url = base + "/approvals/links/" + *token;
+            n.data["action_url"] = n.action_url;
+            compose();
+          } else {
+            st = token.status();  // recorded as a failed attempt, which also ends the claim
+          }
         }
       }
-      Status st = notifier->Deliver(n);
+      if (st.ok()) st = notifier->Deliver(n);
       int64_t now = clock_->NowMs();
       DURABLE_RETURN_IF_ERROR(store_->Write([&](StoreTx& tx) -> Status {
         DURABLE_RETURN_IF_ERROR(tx.RecordDelivery(dkey, approval_id, kind_name, user_id, channel,
@@ -892,6 +1002,11 @@ Status Service::Notify(const std::string& approval_id, NotificationKind kind, in
   if (failures > 0) {
     return Unavailable(std::to_string(failures) + " notification deliver" +
                        (failures == 1 ? "y" : "ies") + " failed; last: " + last_error);
+  }
+  if (in_progress > 0) {
+    return Unavailable(std::to_string(in_progress) + " notification deliver" +
+                       (in_progress == 1 ? "y is" : "ies are") +
+                       " in progress in another call; retry to learn the outcome");
   }
   return Status::Ok();
 }

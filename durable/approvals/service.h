@@ -4,7 +4,9 @@
 // in the same SQLite transaction as the decision that causes it; afterwards the service wakes the
 // workflow by completing its attached durable callback through the public Lambda API.
 // Thread-safe: decisions on one approval are serialized by a per-approval mutex and the store's
-// write transaction (UPDATE ... WHERE status='pending'), so exactly one decision wins.
+// write transaction (UPDATE ... WHERE status='pending'), so exactly one decision wins. A
+// notification's delivery key is claimed in a write transaction before its notifier runs, so
+// concurrent Notify calls (threads or processes) deliver each key at most once.
 #pragma once
 
 #include <array>
@@ -54,6 +56,9 @@ class LambdaApi {
   // execution ARN. The same name and payload again return the same execution.
   virtual Result<std::string> StartExecution(const std::string& function, const std::string& name,
                                              const std::string& payload) = 0;
+  // The ARN of `function`'s execution named `name`, if there is one.
+  virtual Result<std::optional<std::string>> FindExecution(const std::string& function,
+                                                           const std::string& name) = 0;
 };
 
 // LambdaApi over HTTP against a Durable server (normally this process's own port).
@@ -64,6 +69,8 @@ class HttpLambdaApi final : public LambdaApi {
   Status SendCallbackSuccess(const std::string& callback_id, const std::string& result) override;
   Result<std::string> StartExecution(const std::string& function, const std::string& name,
                                      const std::string& payload) override;
+  Result<std::optional<std::string>> FindExecution(const std::string& function,
+                                                   const std::string& name) override;
 
  private:
   std::string base_url() const;
@@ -112,6 +119,9 @@ struct LinkView {
 struct ServiceOptions {
   std::string public_url;  // base URL in links; may be set later with SetPublicUrl
   int64_t link_ttl_seconds = 86400;
+  // How long a claimed delivery key stays claimed: longer than the slowest notifier may take
+  // (timeout_seconds is at most 300), so only a claim left by a crash expires.
+  int64_t delivery_claim_seconds = 360;
 };
 
 class Service final : public ApprovalsBackend {
@@ -119,6 +129,16 @@ class Service final : public ApprovalsBackend {
   // None of the pointers is owned; all must outlive the service. `notifiers` may be empty.
   Service(Store* store, const Identity* identity, Links* links, std::vector<Notifier*> notifiers,
           LambdaApi* lambda, const Clock* clock, ServiceOptions options);
+
+  // Once at server start, when the Lambda API answers: ends the notification claims left by an
+  // earlier process (one that died mid-delivery), so their keys are delivered on the next retry
+  // rather than when the claim expires. Assumes one server process per database file (a claim
+  // of another live process would be ended too, and that key could be delivered twice).
+  // Then starts approval-workflow for every pending approval created through the API whose
+  // workflow never started (a crash between the row's commit and the Invoke): the execution
+  // name approval-<id> makes this idempotent. Unavailable (naming the count) if some could not
+  // start; they stay pending and the next start tries again.
+  Status Recover();
 
   void SetPublicUrl(const std::string& url);
   const Identity& identity() const { return *identity_; }
@@ -173,6 +193,7 @@ class Service final : public ApprovalsBackend {
   ServiceOptions options_;
   mutable std::mutex options_mu_;
   std::array<std::mutex, 64> locks_;
+  const std::string claim_owner_;  // this instance's name on the delivery claims it takes
 };
 
 }  // namespace durable::approvals

@@ -4,14 +4,19 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "durable/approvals/server_test_util.h"
 #include "durable/approvals/workflow.h"
+#include "durable/base/macros.h"
 
 namespace durable::approvals {
 namespace {
 
+using testing::FakeLambda;
 using testing::Harness;
 
 StatusCode CodeOf(const Result<ApprovalView>& r) { return r.status().code(); }
@@ -315,6 +320,130 @@ TEST(ServiceTest, NotifyDeliversOncePerKeyAndRecordsEveryAttempt) {
   EXPECT_EQ(reminded, 2);
 }
 
+// Counts deliveries per key; each one takes a while, so that concurrent callers overlap.
+class SlowCountingNotifier final : public Notifier {
+ public:
+  std::string channel() const override { return "slow"; }
+  Status Deliver(const Notification& n) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::lock_guard lock(mu_);
+    ++per_key_[n.key];
+    return Status::Ok();
+  }
+  std::map<std::string, int> PerKey() {
+    std::lock_guard lock(mu_);
+    return per_key_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, int> per_key_;
+};
+
+TEST(ServiceTest, ConcurrentNotifyCallsDeliverEachKeyOnce) {
+  SlowCountingNotifier slow;
+  Harness h({&slow});
+  std::string id = h.Create("carol", {"alice", "bob"}, 1);
+  constexpr int kThreads = 8;
+  std::atomic<int> ok{0}, in_progress{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      Status st = h.service->Notify(id, NotificationKind::kRequest, 0);
+      if (st.ok()) {
+        ++ok;
+      } else if (st.code() == StatusCode::kUnavailable &&
+                 st.message().find("in progress") != std::string::npos) {
+        ++in_progress;
+      } else {
+        ADD_FAILURE() << st.ToString();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const std::map<std::string, int> once = {{id + "/request/0/alice", 1},
+                                           {id + "/request/0/bob", 1}};
+  EXPECT_EQ(slow.PerKey(), once);
+  EXPECT_EQ(h.notifier.Count(), 2u);
+  // Each caller either delivered everything it claimed or met a key claimed by another.
+  EXPECT_EQ(ok.load() + in_progress.load(), kThreads);
+  // Once all are done, a retry learns that everything was delivered and sends nothing.
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kRequest, 0).ok());
+  EXPECT_EQ(slow.PerKey(), once);
+  EXPECT_EQ(h.notifier.Count(), 2u);
+  auto view = h.service->Get(h.user("admin"), id);
+  ASSERT_TRUE(view.ok());
+  int notified = 0;
+  for (const auto& e : view->audit) notified += e.kind == "notified";
+  EXPECT_EQ(notified, 4);  // 2 approvers x 2 channels
+  ASSERT_TRUE(h.store
+                  ->Read([&](StoreTx& tx) -> Status {
+                    for (const auto& [key, n] : once) {
+                      DURABLE_ASSIGN_OR_RETURN(int64_t attempts,
+                                               tx.DeliveryAttempts(key + "/slow"));
+                      EXPECT_EQ(attempts, 1) << key;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TEST(ServiceTest, AClaimLeftByACrashExpiresOrIsEndedByRecover) {
+  Harness h;
+  std::string id = h.Create("carol", {"alice"}, 1);
+  const std::string key = id + "/request/0/alice/test";
+  // A caller claimed the key and died before recording its delivery.
+  ASSERT_TRUE(h.store
+                  ->Write([&](StoreTx& tx) -> Status {
+                    int64_t now = h.clock.NowMs();
+                    DURABLE_ASSIGN_OR_RETURN(DeliveryClaim c,
+                                             tx.ClaimDelivery(key, id, "request", "alice", "test",
+                                                              "gone-process", now, now + 360'000));
+                    EXPECT_EQ(c, DeliveryClaim::kClaimed);
+                    return Status::Ok();
+                  })
+                  .ok());
+  Status busy = h.service->Notify(id, NotificationKind::kRequest, 0);
+  EXPECT_EQ(busy.code(), StatusCode::kUnavailable) << busy.ToString();
+  EXPECT_NE(busy.message().find("in progress"), std::string::npos) << busy.message();
+  EXPECT_EQ(h.notifier.Count(), 0u);
+  h.clock.AdvanceMs(360'001);
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kRequest, 0).ok());
+  EXPECT_EQ(h.notifier.Count(), 1u);
+  // A restarted server does not wait for the claim to expire: Recover ends the claims of
+  // other (earlier) owners.
+  const std::string reminder_key = id + "/reminder/1/alice/test";
+  ASSERT_TRUE(h.store
+                  ->Write([&](StoreTx& tx) -> Status {
+                    int64_t now = h.clock.NowMs();
+                    DURABLE_ASSIGN_OR_RETURN(
+                        DeliveryClaim c,
+                        tx.ClaimDelivery(reminder_key, id, "reminder", "alice", "test",
+                                         "gone-process", now, now + 360'000));
+                    EXPECT_EQ(c, DeliveryClaim::kClaimed);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(h.service->Notify(id, NotificationKind::kReminder, 1).code(), StatusCode::kUnavailable);
+  EXPECT_EQ(h.notifier.Count(), 1u);
+  ASSERT_TRUE(h.service->Recover().ok());
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kReminder, 1).ok());
+  EXPECT_EQ(h.notifier.Count(), 2u);
+  ASSERT_TRUE(h.service->Notify(id, NotificationKind::kReminder, 1).ok());
+  EXPECT_EQ(h.notifier.Count(), 2u);
+
+  ASSERT_TRUE(h.store
+                  ->Read([&](StoreTx& tx) -> Status {
+                    DURABLE_ASSIGN_OR_RETURN(std::optional<std::string> status,
+                                             tx.DeliveryStatus(key));
+                    EXPECT_EQ(status, "sent");
+                    DURABLE_ASSIGN_OR_RETURN(int64_t attempts, tx.DeliveryAttempts(key));
+                    EXPECT_EQ(attempts, 1);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
 TEST(ServiceTest, EscalationAddsApproversWhoMayThenDecide) {
   Harness h;
   CreateRequest req;
@@ -372,6 +501,43 @@ TEST(ServiceTest, CreateIsIdempotentByRequestIdAndStartsTheWorkflow) {
   EXPECT_EQ(r->expires_at_ms, r->created_at_ms + 24 * 3600 * 1000);
 }
 
+TEST(ServiceTest, RequestedAuditNamesWhoDidItAndTheRequester) {
+  Harness h;
+  CreateRequest own;
+  own.spec = {{"title", "x"}, {"approvers", {"alice"}}};
+  auto a = h.service->Create(h.user("carol"), own);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  CreateRequest on_behalf;
+  on_behalf.spec = {{"title", "y"}, {"approvers", {"alice"}}, {"requester", "carol"}};
+  auto b = h.service->Create(h.user("admin"), on_behalf);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->approval.record.requester, "carol");
+
+  auto first = [&](const std::string& id) {
+    auto view = h.service->Get(h.user("admin"), id);
+    EXPECT_TRUE(view.ok());
+    EXPECT_FALSE(view->audit.empty());
+    return view->audit.at(0);
+  };
+  AuditEntry by_carol = first(a->approval.record.id);
+  EXPECT_EQ(by_carol.kind, "requested");
+  EXPECT_EQ(by_carol.actor, "carol");
+  EXPECT_EQ(by_carol.detail, (Json{{"via", "api"}, {"requester", "carol"}}));
+  AuditEntry by_admin = first(b->approval.record.id);
+  EXPECT_EQ(by_admin.kind, "requested");
+  EXPECT_EQ(by_admin.actor, "admin");  // who did it
+  EXPECT_EQ(by_admin.detail, (Json{{"via", "api"}, {"requester", "carol"}}));
+
+  RegisterRequest reg;
+  reg.request_key = "wf-key-1";
+  reg.spec = a->approval.record.spec;
+  auto r = h.service->Register(reg);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  AuditEntry by_workflow = first(r->approval_id);
+  EXPECT_EQ(by_workflow.actor, "carol");
+  EXPECT_EQ(by_workflow.detail, (Json{{"via", "workflow"}, {"requester", "carol"}}));
+}
+
 TEST(ServiceTest, WorkflowThatCannotStart) {
   Harness h;
   h.lambda.fail_starts = true;
@@ -401,6 +567,115 @@ TEST(ServiceTest, WorkflowThatCannotStart) {
   h.lambda.fail_starts = false;
   req.spec["payload"] = {{"blob", std::string(300 * 1024, 'x')}};
   EXPECT_EQ(h.service->Create(h.user("carol"), req).status().code(), StatusCode::kInvalidArgument);
+}
+
+// What a crash between Create's commit and its Invoke leaves: the row (as Create writes it,
+// with its `requested` audit entry), pending, with no execution.
+void InsertWithoutWorkflow(Harness& h, const std::string& id, const std::string& request_key) {
+  auto spec = SpecFromJson(
+      Json{{"title", "orphan " + id}, {"requester", "carol"}, {"approvers", {"alice", "bob"}}});
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  ApprovalRecord r;
+  r.id = id;
+  r.request_key = request_key;
+  r.spec = *spec;
+  r.requester = "carol";
+  r.created_at_ms = h.clock.NowMs();
+  r.expires_at_ms = r.created_at_ms + 3600 * 1000;
+  r.approvers = r.spec.approvers;
+  ASSERT_TRUE(h.store
+                  ->Write([&](StoreTx& tx) -> Status {
+                    DURABLE_RETURN_IF_ERROR(tx.Insert(r));
+                    return tx.Audit(id, r.created_at_ms, "requested", "carol",
+                                    {{"via", "api"}, {"requester", "carol"}});
+                  })
+                  .ok());
+}
+
+TEST(ServiceTest, RecoverStartsTheWorkflowOfApprovalsThatHaveNone) {
+  Harness h;
+  std::string normal = h.Create("carol", {"alice"});  // started by Create
+  InsertWithoutWorkflow(h, "orphan-1", "id:orphan-1");
+  InsertWithoutWorkflow(h, "orphan-2", "req:carol:deploy-7");
+  // Started before, under its name (DurableExecutionAlreadyStarted): recorded, not started again.
+  InsertWithoutWorkflow(h, "orphan-3", "id:orphan-3");
+  const std::string earlier = FakeLambda::ArnOf(kWorkflowFunctionName, "approval-orphan-3");
+  h.lambda.already_started["approval-orphan-3"] = earlier;
+  // More than one page of the sweep.
+  for (int i = 0; i < 120; ++i) {
+    InsertWithoutWorkflow(h, "bulk-" + std::to_string(i), "id:bulk-" + std::to_string(i));
+  }
+  // Not orphans: a workflow's own row (its key is not an API key) and a closed approval.
+  InsertWithoutWorkflow(h, "own-key", "arn:some-execution#op-1");
+  InsertWithoutWorkflow(h, "closed", "id:closed");
+  ASSERT_TRUE(h.store
+                  ->Write([&](StoreTx& tx) -> Status {
+                    DURABLE_ASSIGN_OR_RETURN(
+                        bool c, tx.Close("closed", ApprovalStatus::kCancelled, h.clock.NowMs()));
+                    EXPECT_TRUE(c);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(h.lambda.starts.size(), 1u);
+
+  ASSERT_TRUE(h.service->Recover().ok());
+  std::set<std::string> names;
+  for (size_t i = 1; i < h.lambda.starts.size(); ++i) {
+    EXPECT_EQ(h.lambda.starts[i].function, kWorkflowFunctionName);
+    names.insert(h.lambda.starts[i].name);
+  }
+  EXPECT_EQ(h.lambda.starts.size(), 1u + 2 + 120);
+  EXPECT_EQ(names.size(), 2u + 120);
+  EXPECT_TRUE(names.count("approval-orphan-1"));
+  EXPECT_TRUE(names.count("approval-orphan-2"));
+  EXPECT_TRUE(names.count("approval-bulk-119"));
+  EXPECT_FALSE(names.count("approval-orphan-3"));
+  EXPECT_FALSE(names.count("approval-own-key"));
+  EXPECT_FALSE(names.count("approval-closed"));
+  EXPECT_FALSE(names.count("approval-" + normal));
+  for (const auto& st : h.lambda.starts) {
+    if (st.name != "approval-orphan-1") continue;
+    Json input = Json::parse(st.payload);
+    EXPECT_EQ(input["approval_id"], "orphan-1");
+    EXPECT_EQ(input["spec"]["requester"], "carol");
+    EXPECT_EQ(input["spec"]["approvers"], (Json{"alice", "bob"}));
+  }
+  auto arn = [&](const std::string& id) {
+    return h.service->Load(id, false)->record.execution_arn;
+  };
+  EXPECT_EQ(arn("orphan-1"), FakeLambda::ArnOf(kWorkflowFunctionName, "approval-orphan-1"));
+  EXPECT_EQ(arn("orphan-2"), FakeLambda::ArnOf(kWorkflowFunctionName, "approval-orphan-2"));
+  EXPECT_EQ(arn("orphan-3"), earlier);
+  EXPECT_EQ(arn("own-key"), "");
+  EXPECT_EQ(arn("closed"), "");
+
+  // Idempotent: nothing is left to start.
+  ASSERT_TRUE(h.service->Recover().ok());
+  EXPECT_EQ(h.lambda.starts.size(), 1u + 2 + 120);
+
+  // The recovered approval works like any other: its workflow attaches and is woken.
+  ASSERT_TRUE(h.service->Attach("orphan-1", "cb-orphan").ok());
+  auto done = h.service->Decide("alice", "orphan-1", "approve", "", "api");  // quorum 1
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->record.status, ApprovalStatus::kApproved);
+  auto completions = h.lambda.Completions();
+  ASSERT_EQ(completions.size(), 1u);
+  EXPECT_EQ(completions[0].callback_id, "cb-orphan");
+}
+
+TEST(ServiceTest, RecoverReportsWorkflowsThatCannotStartAndRetriesNextTime) {
+  Harness h;
+  InsertWithoutWorkflow(h, "orphan-1", "id:orphan-1");
+  h.lambda.fail_starts = true;
+  Status st = h.service->Recover();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_NE(st.message().find("orphan-1"), std::string::npos) << st.message();
+  EXPECT_EQ(h.service->Load("orphan-1", false)->record.status, ApprovalStatus::kPending);
+  EXPECT_EQ(h.service->Load("orphan-1", false)->record.execution_arn, "");
+  h.lambda.fail_starts = false;
+  ASSERT_TRUE(h.service->Recover().ok());
+  EXPECT_EQ(h.service->Load("orphan-1", false)->record.execution_arn,
+            FakeLambda::ArnOf(kWorkflowFunctionName, "approval-orphan-1"));
 }
 
 TEST(ServiceTest, RegisterByRequestKeyIsIdempotentAndCompleteAppendsOnce) {

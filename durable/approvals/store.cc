@@ -114,6 +114,12 @@ CREATE TABLE approval_settings (
   value TEXT NOT NULL
 );
 )sql"},
+    // A delivery key is claimed (status 'sending' until claimed_until_ms, by claim_owner) before
+    // the notifier runs, so that one caller at a time delivers it.
+    {2, "0002_delivery_claims", R"sql(
+ALTER TABLE approval_notifications ADD COLUMN claimed_until_ms INTEGER;
+ALTER TABLE approval_notifications ADD COLUMN claim_owner TEXT;
+)sql"},
 };
 
 Status SqlError(sqlite3* db, int rc, std::string_view what) {
@@ -416,6 +422,7 @@ Result<std::vector<ApprovalRecord>> StoreTx::List(const ListFilter& f) {
     text(*f.visible_to);
     text(*f.visible_to);
   }
+  if (f.without_execution) sql += " AND r.execution_arn = ''";
   if (f.before_created_at_ms) {
     sql += " AND (r.created_at_ms < ? OR (r.created_at_ms = ? AND r.id < ?))";
     ints.push_back(*f.before_created_at_ms);
@@ -460,6 +467,47 @@ Result<int64_t> StoreTx::DeliveryAttempts(const std::string& key) {
   return row ? q.Int(0) : int64_t{0};
 }
 
+Result<DeliveryClaim> StoreTx::ClaimDelivery(const std::string& key, const std::string& approval_id,
+                                             const std::string& kind, const std::string& recipient,
+                                             const std::string& channel, const std::string& owner,
+                                             int64_t now_ms, int64_t claim_until_ms) {
+  {
+    Stmt q(db_, "SELECT status, claimed_until_ms FROM approval_notifications WHERE key = ?");
+    q.Bind(key);
+    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (row) {
+      std::string status = q.Text(0);
+      if (status == "sent") return DeliveryClaim::kSent;
+      if (status == "sending" && !q.IsNull(1) && q.Int(1) > now_ms) return DeliveryClaim::kBusy;
+    }
+  }
+  Stmt up(db_,
+          "INSERT INTO approval_notifications "
+          "(key, approval_id, kind, recipient, channel, status, attempts, claimed_until_ms, "
+          "claim_owner) VALUES (?, ?, ?, ?, ?, 'sending', 0, ?, ?) "
+          "ON CONFLICT (key) DO UPDATE SET status = 'sending', "
+          "claimed_until_ms = excluded.claimed_until_ms, claim_owner = excluded.claim_owner");
+  up.Bind(key)
+      .Bind(approval_id)
+      .Bind(kind)
+      .Bind(recipient)
+      .Bind(channel)
+      .Bind(claim_until_ms)
+      .Bind(owner);
+  DURABLE_RETURN_IF_ERROR(up.Run());
+  return DeliveryClaim::kClaimed;
+}
+
+Result<int64_t> StoreTx::ReleaseClaimsNotOwnedBy(const std::string& owner) {
+  Stmt q(db_,
+         "UPDATE approval_notifications SET claimed_until_ms = NULL, claim_owner = NULL "
+         "WHERE status = 'sending' AND claimed_until_ms IS NOT NULL "
+         "AND (claim_owner IS NULL OR claim_owner != ?)");
+  q.Bind(owner);
+  DURABLE_RETURN_IF_ERROR(q.Run());
+  return static_cast<int64_t>(sqlite3_changes(db_));
+}
+
 Status StoreTx::RecordDelivery(const std::string& key, const std::string& approval_id,
                                const std::string& kind, const std::string& recipient,
                                const std::string& channel, bool ok, const std::string& error,
@@ -468,7 +516,8 @@ Status StoreTx::RecordDelivery(const std::string& key, const std::string& approv
           "INSERT INTO approval_notifications "
           "(key, approval_id, kind, recipient, channel, status, attempts) "
           "VALUES (?, ?, ?, ?, ?, ?, 1) "
-          "ON CONFLICT (key) DO UPDATE SET status = excluded.status, attempts = attempts + 1");
+          "ON CONFLICT (key) DO UPDATE SET status = excluded.status, attempts = attempts + 1, "
+          "claimed_until_ms = NULL, claim_owner = NULL");
   up.Bind(key)
       .Bind(approval_id)
       .Bind(kind)

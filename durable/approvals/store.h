@@ -59,9 +59,17 @@ struct ListFilter {
   std::optional<std::string> approver;  // may decide it or did
   std::optional<std::string> requester;
   std::optional<std::string> visible_to;  // requester, approver or decider is this user
+  bool without_execution = false;         // only rows whose execution_arn is still empty
   int limit = 50;
   std::optional<int64_t> before_created_at_ms;  // cursor: strictly older than (at, id)
   std::string before_id;
+};
+
+// The answer of StoreTx::ClaimDelivery.
+enum class DeliveryClaim {
+  kClaimed,  // the caller now owns the key and must deliver, then RecordDelivery
+  kSent,     // delivered before: nothing to do
+  kBusy,     // another caller claimed it and its claim has not expired
 };
 
 // Operations inside one transaction. Errors: kUnavailable when the database stays locked,
@@ -94,9 +102,21 @@ class StoreTx {
 
   Result<std::vector<ApprovalRecord>> List(const ListFilter& filter);
 
-  // Delivery bookkeeping: the status ("sent" | "failed") of a delivery key, if attempted.
+  // Delivery bookkeeping: the status ("sending" | "sent" | "failed") of a delivery key, if
+  // attempted or claimed.
   Result<std::optional<std::string>> DeliveryStatus(const std::string& key);
-  // Records one attempt (approval_delivery_attempts) and the key's new status and count.
+  // Claims a delivery key before delivering it: kSent if it was delivered, kBusy if another
+  // caller's claim lasts past now_ms, else marks it 'sending' by `owner` until claim_until_ms (a
+  // claim left by a crash expires then) and returns kClaimed.
+  Result<DeliveryClaim> ClaimDelivery(const std::string& key, const std::string& approval_id,
+                                      const std::string& kind, const std::string& recipient,
+                                      const std::string& channel, const std::string& owner,
+                                      int64_t now_ms, int64_t claim_until_ms);
+  // Ends every claim whose owner is not `owner` (claims left by a process that died); returns
+  // how many.
+  Result<int64_t> ReleaseClaimsNotOwnedBy(const std::string& owner);
+  // Records one attempt (approval_delivery_attempts) and the key's new status and count, and
+  // ends the key's claim.
   Status RecordDelivery(const std::string& key, const std::string& approval_id,
                         const std::string& kind, const std::string& recipient,
                         const std::string& channel, bool ok, const std::string& error,

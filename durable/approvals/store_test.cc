@@ -33,12 +33,12 @@ TEST(ApprovalStoreTest, ReopenKeepsDataAndSchemaVersion) {
   {
     auto store = Store::Open(path);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
-    EXPECT_EQ((*store)->schema_version(), 1);
+    EXPECT_EQ((*store)->schema_version(), 2);
     ASSERT_TRUE((*store)->Write([](StoreTx& tx) { return tx.Insert(Sample("a1")); }).ok());
   }
   auto store = Store::Open(path);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ((*store)->schema_version(), 1);
+  EXPECT_EQ((*store)->schema_version(), 2);
   std::optional<ApprovalRecord> found;
   ASSERT_TRUE((*store)
                   ->Read([&](StoreTx& tx) -> Status {

@@ -159,6 +159,10 @@ Result<std::unique_ptr<DurableServer>> DurableServer::Start(const ServeOptions& 
   parts->approvals->SetPublicUrl(
       parts->approvals_config.public_url.empty() ? self : parts->approvals_config.public_url);
   DURABLE_RETURN_IF_ERROR(parts->engine->Start());
+  // Approvals work left behind by a previous process (the Lambda API answers from here on).
+  if (Status st = parts->approvals->Recover(); !st.ok()) {
+    std::cerr << "durable serve: approvals recovery: " << st.message() << "\n";
+  }
   return std::unique_ptr<DurableServer>(new DurableServer(std::move(parts)));
 }
 

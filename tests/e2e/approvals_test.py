@@ -13,6 +13,7 @@ import http.server
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ import threading
 import time
 import unittest
 import urllib.parse
+import uuid
 
 from serverproc import ServerProcess
 
@@ -307,6 +309,7 @@ class ApprovalsTest(ApprovalsBase):
         c = self.create(["alice"], timeout_seconds=600, payload={"build": 41})
         a = self.wait_waiting(c, 1)
         self.assertEqual(a["audit"][0]["actor"], "rita")
+        self.assertEqual(a["audit"][0]["detail"], {"via": "api", "requester": "rita"})
         self.assertEqual(a["requester"], "rita")
         self.assertEqual(a["payload"], {"build": 41})
         decided = self.decide(c["approval_id"], "alice", "approve", "ship it")
@@ -327,6 +330,18 @@ class ApprovalsTest(ApprovalsBase):
         self.decide(c["approval_id"], "alice", "reject", expect=409)
         self.assertEqual(kinds(self.get(c["approval_id"])), kinds(a))
         self.assert_no_duplicate_notifications([c["approval_id"]])
+
+    def test_admin_creates_on_behalf_of_a_requester(self):
+        c = self.create(["alice"], user="root", requester="rita", timeout_seconds=600)
+        a = self.wait_waiting(c, 1)
+        self.assertEqual(a["requester"], "rita")
+        first = a["audit"][0]
+        # The actor is who did it; the detail names the requester.
+        self.assertEqual((first["kind"], first["actor"]), ("requested", "root"))
+        self.assertEqual(first["detail"], {"via": "api", "requester": "rita"})
+        self.decide(c["approval_id"], "alice", "approve")
+        a, _ = self.wait_done(c, "approved")
+        self.assertEqual(self.notified(a), [("request", "alice"), ("outcome", "rita")])
 
     def test_reject(self):
         c = self.create(["bob"], timeout_seconds=600)
@@ -750,6 +765,56 @@ class CrashTest(ApprovalsBase):
             self.assertEqual(len(self.receiver.for_approval(i)), len(self.notified(a)), i)
         self.assert_no_duplicate_notifications(ids)
 
+
+    def test_approval_whose_workflow_never_started(self):
+        # A SIGKILL between Create's commit and its Invoke leaves a pending row with no execution.
+        # That state is written into the stopped server's database exactly as Create's
+        # transaction writes it; the next start runs the workflow (execution approval-<id>), which
+        # notifies, waits for the decision and finishes. A further restart starts nothing more.
+        aid = str(uuid.uuid4())
+        title = "Never started %d" % time.time_ns()
+        self.server.kill()
+        now = int(time.time() * 1000)
+        spec = {"title": title, "description": "", "requester": "rita", "approvers": ["alice"],
+                "quorum": 1, "timeout_seconds": 600}
+        db = sqlite3.connect(self.server.db)
+        try:
+            with db:
+                db.execute("INSERT INTO approval_requests (id, request_key, execution_arn, "
+                           "callback_id, spec, requester, status, created_at_ms, expires_at_ms, "
+                           "decided_at_ms) VALUES (?, ?, '', '', ?, 'rita', 'pending', ?, ?, NULL)",
+                           (aid, "id:" + aid, json.dumps(spec), now, now + 600 * 1000))
+                db.execute("INSERT INTO approval_approvers (approval_id, user_id, added_by, "
+                           "position) VALUES (?, 'alice', 'request', 0)", (aid,))
+                db.execute("INSERT INTO approval_audit (approval_id, at_ms, kind, actor, detail) "
+                           "VALUES (?, ?, 'requested', 'rita', ?)",
+                           (aid, now, json.dumps({"via": "api", "requester": "rita"})))
+        finally:
+            db.close()
+        self.server.start()
+        type(self).api = Api(self.server.endpoint)
+
+        # Recovery runs before the server announces its port: the ARN is there at once.
+        a = self.get(aid)
+        self.assertEqual(a["status"], "pending")
+        self.assertIn(":function:approval-workflow:$LATEST/durable-execution/approval-" + aid +
+                      "/", a["execution_arn"])
+        c = {"approval_id": aid, "execution_arn": a["execution_arn"]}
+        self.wait_waiting(c, 1)
+        self.decide(aid, "alice", "approve", "found it")
+        a, result = self.wait_done(c, "approved")
+        self.assertEqual(kinds(a), ["requested", "notified", "decided", "approved", "notified",
+                                    "completed"])
+        self.assertEqual(self.notified(a), [("request", "alice"), ("outcome", "rita")])
+        self.assertEqual([d["approver"] for d in result["decisions"]], ["alice"])
+
+        self.restart()
+        page = self.api.json("GET", "/2025-12-01/functions/approval-workflow/durable-executions"
+                             "?DurableExecutionName=approval-" + aid)
+        self.assertEqual([e["DurableExecutionArn"] for e in page["DurableExecutions"]],
+                         [c["execution_arn"]])
+        self.assertEqual(self.get(aid)["audit"], a["audit"])
+        self.assert_no_duplicate_notifications([aid])
 
     def test_sigkill_during_a_notification(self):
         # The server dies while bob's request notification is in flight (alice's went out and
