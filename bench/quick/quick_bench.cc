@@ -52,7 +52,8 @@ int64_t FileSize(const std::string& p) {
 double CpuSeconds() {
   rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 }  // namespace
@@ -63,13 +64,20 @@ int main(int argc, char** argv) {
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string k = argv[i];
     std::string v = argv[i + 1];
-    if (k == "--steps") a.steps = std::stoi(v);
-    else if (k == "--execs") a.execs = std::stoi(v);
-    else if (k == "--conc") a.conc = std::stoi(v);
-    else if (k == "--threads") a.threads = std::stoi(v);
-    else if (k == "--db") a.db = v;
-    else if (k == "--sync") a.sync = v;
-    else if (k == "--payload") a.payload = std::stoi(v);
+    if (k == "--steps")
+      a.steps = std::stoi(v);
+    else if (k == "--execs")
+      a.execs = std::stoi(v);
+    else if (k == "--conc")
+      a.conc = std::stoi(v);
+    else if (k == "--threads")
+      a.threads = std::stoi(v);
+    else if (k == "--db")
+      a.db = v;
+    else if (k == "--sync")
+      a.sync = v;
+    else if (k == "--payload")
+      a.payload = std::stoi(v);
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       return 2;
@@ -92,30 +100,31 @@ int main(int argc, char** argv) {
   auto engine = engine::Engine::Create(store.get(), &invoker, SystemClock::Get(), eo);
   const int steps = a.steps;
   const std::string pad(a.payload, 'x');
-  invoker.Register("steps", server::MakeInProcessHandler(*engine, [steps, pad](sdk::DurableContext& ctx,
-                                                                               const sdk::Json&) {
-    sdk::Json last;
-    for (int i = 0; i < steps; ++i) {
-      if (pad.empty()) {
-        last = ctx.Step("s", [i] { return i; });
-      } else {
-        last = ctx.Step("s", [&pad] { return pad; });
-      }
-    }
-    return last;
-  }));
-  invoker.Register("waiter", server::MakeInProcessHandler(*engine, [](sdk::DurableContext& ctx,
-                                                                      const sdk::Json&) {
-    int64_t t0 = ctx.Step("t0", [] { return SystemClock::Get()->NowMs(); });
-    ctx.Wait("w", std::chrono::seconds(1));
-    return ctx.Step("late", [t0] { return SystemClock::Get()->NowMs() - (t0 + 1000); });
-  }));
+  invoker.Register("steps", server::MakeInProcessHandler(
+                                *engine, [steps, pad](sdk::DurableContext& ctx, const sdk::Json&) {
+                                  sdk::Json last;
+                                  for (int i = 0; i < steps; ++i) {
+                                    if (pad.empty()) {
+                                      last = ctx.Step("s", [i] { return i; });
+                                    } else {
+                                      last = ctx.Step("s", [&pad] { return pad; });
+                                    }
+                                  }
+                                  return last;
+                                }));
+  invoker.Register(
+      "waiter",
+      server::MakeInProcessHandler(*engine, [](sdk::DurableContext& ctx, const sdk::Json&) {
+        int64_t t0 = ctx.Step("t0", [] { return SystemClock::Get()->NowMs(); });
+        ctx.Wait("w", std::chrono::seconds(1));
+        return ctx.Step("late", [t0] { return SystemClock::Get()->NowMs() - (t0 + 1000); });
+      }));
   engine::FunctionConfig wc;
   wc.name = "waiter";
   engine->RegisterFunction(wc);
   engine::FunctionConfig fc;
   fc.name = "steps";
-  
+
   engine->RegisterFunction(fc);
   if (auto s = engine->Start(); !s.ok()) {
     std::fprintf(stderr, "start: %s\n", s.ToString().c_str());

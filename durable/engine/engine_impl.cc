@@ -75,22 +75,35 @@ CoreContext EngineImpl::MakeContext() const {
 }
 
 Result<std::shared_ptr<Live>> EngineImpl::GetLive(const std::string& arn) {
-  std::lock_guard<std::mutex> lock(live_mu_);
-  auto it = live_.find(arn);
-  if (it != live_.end()) return it->second;
-  Result<store::ExecutionSnapshot> snap = store_->Load(arn);
-  if (!snap.ok()) {
-    if (snap.status().code() == StatusCode::kNotFound) {
-      return NotFound("Durable execution not found: " + arn);
+  while (true) {
+    uint64_t generation;
+    {
+      std::lock_guard<std::mutex> lock(live_mu_);
+      auto it = live_.find(arn);
+      if (it != live_.end()) return it->second;
+      generation = live_generation_;
     }
-    return Internal("loading " + arn + ": " + snap.status().message());
+    // Loaded without holding the cache mutex, so loads of different executions overlap.
+    Result<store::ExecutionSnapshot> snap = store_->Load(arn);
+    if (!snap.ok()) {
+      if (snap.status().code() == StatusCode::kNotFound) {
+        return NotFound("Durable execution not found: " + arn);
+      }
+      return Internal("loading " + arn + ": " + snap.status().message());
+    }
+    auto live = std::make_shared<Live>();
+    live->state = ExecutionState::FromSnapshot(std::move(snap).value());
+    if (live->state.operations.empty()) return Internal("execution without EXECUTION operation");
+    std::lock_guard<std::mutex> lock(live_mu_);
+    auto it = live_.find(arn);
+    if (it != live_.end()) return it->second;  // another thread loaded it meanwhile
+    // An execution dropped from the cache while we loaded may have changed after our snapshot
+    // was read (it was cached then): load again.
+    if (generation != live_generation_) continue;
+    // Only RUNNING executions are cached; a closed one is read-only and reloaded when needed.
+    if (live->state.Running()) live_[arn] = live;
+    return live;
   }
-  auto live = std::make_shared<Live>();
-  live->state = ExecutionState::FromSnapshot(std::move(snap).value());
-  if (live->state.operations.empty()) return Internal("execution without EXECUTION operation");
-  // Only RUNNING executions are cached; a closed one is read-only and reloaded when needed.
-  if (live->state.Running()) live_[arn] = live;
-  return live;
 }
 
 Result<LockedLive> EngineImpl::LockLive(const std::string& arn) {
@@ -112,6 +125,7 @@ void EngineImpl::MaybeEvictLocked(Live& live) {
     auto it = live_.find(live.state.execution.arn);
     if (it == live_.end() || it->second.get() != &live) return;
     live_.erase(it);
+    ++live_generation_;
   }
   live.evicted = true;
   live.closed_cv.notify_all();  // AwaitClosed waiters move to the reloaded object
@@ -193,6 +207,7 @@ void EngineImpl::RunEffects(Effects fx) {
     {
       std::lock_guard<std::mutex> lock(live_mu_);
       live_.erase(fx.closed->arn);
+      ++live_generation_;
     }
     if (fx.closed->parent_arn) NotifyParent(*fx.closed);
   }

@@ -170,6 +170,7 @@ class EngineImpl final : public Engine {
 
   std::mutex live_mu_;
   std::unordered_map<std::string, std::shared_ptr<Live>> live_;
+  uint64_t live_generation_ = 0;  // bumped whenever an entry leaves live_ (see GetLive)
 
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;

@@ -63,13 +63,13 @@ TEST(WaitTest, ASuspendedExecutionIsNotHeldInMemoryAndResumesFromTheStore) {
   EXPECT_EQ(impl.LoadedExecutions(), 1u);  // in flight again
   s2.ReturnSucceeded("\"done\"");
   EXPECT_EQ(impl.LoadedExecutions(), 0u);
-  EXPECT_THAT(h.History(arn),
-              ElementsAre("1 ExecutionStarted input={} timeout=86400",
-                          "2 StepStarted id=s1 sub=Step",
-                          "3 StepSucceeded id=s1 sub=Step result=1 attempt=1",
-                          "4 WaitStarted id=w1 sub=Wait duration=2", "5 InvocationCompleted",
-                          "6 WaitSucceeded id=w1 sub=Wait duration=2", "7 InvocationCompleted",
-                          "8 ExecutionSucceeded result=\"done\""));
+  EXPECT_THAT(
+      h.History(arn),
+      ElementsAre("1 ExecutionStarted input={} timeout=86400", "2 StepStarted id=s1 sub=Step",
+                  "3 StepSucceeded id=s1 sub=Step result=1 attempt=1",
+                  "4 WaitStarted id=w1 sub=Wait duration=2", "5 InvocationCompleted",
+                  "6 WaitSucceeded id=w1 sub=Wait duration=2", "7 InvocationCompleted",
+                  "8 ExecutionSucceeded result=\"done\""));
 }
 
 TEST(CallbackTest, AwaitClosedFollowsAnExecutionThatWasSuspendedWhileWaiting) {

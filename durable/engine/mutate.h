@@ -1,6 +1,6 @@
 // EngineImpl::Mutate: the one pattern every engine-side change follows (lock the execution, run
-// the pure core on the state under its undo journal, schedule an invocation if asked, commit, then run the effects).
-// Internal to the engine. Thread-safe.
+// the pure core on the state under its undo journal, schedule an invocation if asked, commit, then
+// run the effects). Internal to the engine. Thread-safe.
 #pragma once
 
 #include "durable/base/macros.h"

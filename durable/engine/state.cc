@@ -49,9 +49,8 @@ model::OperationRecord& ExecutionState::Add(model::OperationRecord record) {
   record.meta.sequence = execution.next_sequence++;
   if (undo_) {
     auto it = index.find(record.operation.id);
-    undo_->index_prev.emplace_back(record.operation.id, it == index.end()
-                                                            ? std::nullopt
-                                                            : std::optional<size_t>(it->second));
+    undo_->index_prev.emplace_back(
+        record.operation.id, it == index.end() ? std::nullopt : std::optional<size_t>(it->second));
   }
   index[record.operation.id] = operations.size();
   operations.push_back(std::move(record));

@@ -103,6 +103,7 @@ void EngineImpl::FireTimer(const store::Timer& timer) {
         if (it != live_.end()) {
           live = it->second;
           live_.erase(it);
+          ++live_generation_;
         }
       }
       if (live) {

@@ -292,14 +292,14 @@ Status SqliteStore::WriteCommitBody(const Commit& commit) {
   if (commit.replay) {
     const CheckpointReplay& r = *commit.replay;
     // Only the latest answer of an execution can be asked for again (see docs/storage.md).
-    DURABLE_ASSIGN_OR_RETURN(
-        Query q, db_->Prepare("INSERT INTO checkpoint_answers (arn, client_token, "
-                              "checkpoint_token, request_hash, response_body) "
-                              "VALUES (?, ?, ?, ?, ?) ON CONFLICT (arn) DO UPDATE SET "
-                              "client_token = excluded.client_token, "
-                              "checkpoint_token = excluded.checkpoint_token, "
-                              "request_hash = excluded.request_hash, "
-                              "response_body = excluded.response_body"));
+    DURABLE_ASSIGN_OR_RETURN(Query q,
+                             db_->Prepare("INSERT INTO checkpoint_answers (arn, client_token, "
+                                          "checkpoint_token, request_hash, response_body) "
+                                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (arn) DO UPDATE SET "
+                                          "client_token = excluded.client_token, "
+                                          "checkpoint_token = excluded.checkpoint_token, "
+                                          "request_hash = excluded.request_hash, "
+                                          "response_body = excluded.response_body"));
     q.Bind(commit.arn).Bind(r.client_token).Bind(r.checkpoint_token).Bind(r.request_hash);
     DURABLE_RETURN_IF_ERROR(q.BindBlob(r.response_body).Run());
   }

@@ -70,8 +70,8 @@ class SqliteStore final : public Store {
     const Commit* commit = nullptr;
     bool create = false;
     Status status;
-    bool done = false;  // its group was written (status is final)
-    bool lead = false;  // it is the next leader
+    bool done = false;           // its group was written (status is final)
+    bool lead = false;           // it is the next leader
     std::condition_variable cv;  // signalled when done or lead becomes true
   };
   // Queues `commit` and returns once the group transaction holding it committed (or failed).

@@ -7,8 +7,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <mutex>
 #include <filesystem>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -310,23 +310,26 @@ TEST(SqliteStoreTest, Version2CarriesVersion1RowsOverAndKeepsTheLatestAnswer) {
     std::vector<sqlite::SchemaFile> v1 = {sqlite::EmbeddedSchema().front()};
     ASSERT_EQ(v1[0].version, 1);
     ASSERT_TRUE(sqlite::Migrate(**db, v1, 0).ok());
-    ASSERT_TRUE((*db)->Exec("INSERT INTO executions (arn, name, execution_id, function_name, "
-                            "function_arn, version, status, start_ts, execution_timeout_s, "
-                            "retention_days, next_event_id, next_sequence, failed_invocations) "
-                            "VALUES ('a', 'n', 'i', 'f', 'fa', '$LATEST', 'RUNNING', 1, 1, 1, 1, "
-                            "1, 0)")
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO executions (arn, name, execution_id, function_name, "
+                           "function_arn, version, status, start_ts, execution_timeout_s, "
+                           "retention_days, next_event_id, next_sequence, failed_invocations) "
+                           "VALUES ('a', 'n', 'i', 'f', 'fa', '$LATEST', 'RUNNING', 1, 1, 1, 1, "
+                           "1, 0)")
                     .ok());
     for (int i = 1; i <= 3; ++i) {
       std::string n = std::to_string(i);
-      ASSERT_TRUE((*db)->Exec("INSERT INTO checkpoint_replays VALUES ('a', 'c" + n + "', 't" + n +
-                              "', 'h', 'body" + n + "')")
+      ASSERT_TRUE((*db)
+                      ->Exec("INSERT INTO checkpoint_replays VALUES ('a', 'c" + n + "', 't" + n +
+                             "', 'h', 'body" + n + "')")
                       .ok());
     }
-    ASSERT_TRUE((*db)->Exec("INSERT INTO operations VALUES ('a', 'op', 2, 'CALLBACK', "
-                            "'STARTED', 'cb-1', x'00')")
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO operations VALUES ('a', 'op', 2, 'CALLBACK', "
+                           "'STARTED', 'cb-1', x'00')")
                     .ok());
-    ASSERT_TRUE((*db)->Exec("INSERT INTO events VALUES ('a', 1, 'ExecutionStarted', 5, x'00')")
-                    .ok());
+    ASSERT_TRUE(
+        (*db)->Exec("INSERT INTO events VALUES ('a', 1, 'ExecutionStarted', 5, x'00')").ok());
   }
   std::unique_ptr<SqliteStore> store = MustOpen(path);
   ASSERT_NE(store, nullptr);
