@@ -10,6 +10,7 @@
 #include "durable/base/ids.h"
 #include "durable/base/log.h"
 #include "durable/base/macros.h"
+#include "durable/base/utf8.h"
 #include "durable/http/http.h"
 
 namespace durable::approvals {
@@ -20,41 +21,6 @@ constexpr size_t kMaxCommentChars = 4096;
 constexpr size_t kMaxRequestIdChars = 128;
 // The spec travels in the workflow's Invoke payload (at most 1 MiB for InvocationType Event).
 constexpr size_t kMaxSpecBytes = 256 * 1024;
-
-// Strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int extra;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= s.size()) return false;  // truncated sequence
-    for (int k = 1; k <= extra; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
 
 Status CheckComment(const std::string& comment) {
   if (comment.size() > kMaxCommentChars) {

@@ -6,6 +6,7 @@
 #include "durable/base/ids.h"
 #include "durable/base/macros.h"
 #include "durable/base/time_format.h"
+#include "durable/base/utf8.h"
 
 namespace durable {
 namespace {
@@ -96,6 +97,24 @@ TEST(TimeFormatTest, VariantsAreOptIn) {
             1'764'802'796'000);
   EXPECT_FALSE(ParseDateTimeMs("2025-12-03T22:59:56+01", lenient));
   EXPECT_FALSE(ParseDateTimeMs("2025-12-03T22:59:56+01:00Z", lenient));
+}
+
+TEST(Utf8Test, AcceptsStrictUtf8Only) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("plain"));
+  EXPECT_TRUE(IsValidUtf8("h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF"));
+  for (std::string_view bad :
+       {"\xC3", "\xC3(", "\x80", "\xFF", "\xC0\xAF", "\xE0\x80\xAF", "\xF0\x80\x80\xAF",
+        "\xED\xA0\x80", "\xF4\x90\x80\x80", "ok\xE2\x82"}) {
+    EXPECT_FALSE(IsValidUtf8(bad)) << testing::PrintToString(std::string(bad));
+  }
+  const std::string_view mixed = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xFF";
+  EXPECT_EQ(Utf8SequenceLength(mixed, 0), 1u);
+  EXPECT_EQ(Utf8SequenceLength(mixed, 1), 2u);
+  EXPECT_EQ(Utf8SequenceLength(mixed, 3), 3u);
+  EXPECT_EQ(Utf8SequenceLength(mixed, 6), 4u);
+  EXPECT_EQ(Utf8SequenceLength(mixed, 10), 0u);
+  EXPECT_EQ(Utf8SequenceLength(mixed, 2), 0u);  // a continuation byte alone
 }
 
 }  // namespace
