@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <set>
 
 #include "durable/approvals/workflow.h"
@@ -133,6 +134,27 @@ std::optional<NotificationKind> NotificationKindFromString(const std::string& te
 
 // --- HttpLambdaApi ---
 
+namespace {
+
+// One request to the Lambda API at `base_url` (30 s timeout). A status not in `ok_statuses`
+// becomes the matching Status (StatusFromHttp), "<what>: HTTP <status> <body>".
+Result<http::ClientResponse> CallLambdaApi(const std::string& base_url, const std::string& what,
+                                           const std::string& method, const std::string& path,
+                                           const std::string& body, const http::Headers& headers,
+                                           const std::string& content_type = "application/json",
+                                           std::initializer_list<int> ok_statuses = {200}) {
+  http::Client client(base_url);
+  client.SetTimeout(std::chrono::seconds(30));
+  DURABLE_ASSIGN_OR_RETURN(http::ClientResponse r,
+                           client.Send(method, path, body, headers, content_type));
+  if (std::find(ok_statuses.begin(), ok_statuses.end(), r.status) == ok_statuses.end()) {
+    return StatusFromHttp(r.status, what + ": HTTP " + std::to_string(r.status) + " " + r.body);
+  }
+  return r;
+}
+
+}  // namespace
+
 void HttpLambdaApi::SetBaseUrl(std::string base_url) {
   std::lock_guard lock(mu_);
   base_url_ = std::move(base_url);
@@ -145,37 +167,25 @@ std::string HttpLambdaApi::base_url() const {
 
 Status HttpLambdaApi::SendCallbackSuccess(const std::string& callback_id,
                                           const std::string& result) {
-  http::Client client(base_url());
-  client.SetTimeout(std::chrono::seconds(30));
-  DURABLE_ASSIGN_OR_RETURN(http::ClientResponse r,
-                           client.Send("POST",
-                                       "/2025-12-01/durable-execution-callbacks/" +
-                                           PercentEncode(callback_id) + "/succeed",
-                                       result, {}, "application/octet-stream"));
-  if (r.status != 200) {
-    return StatusFromHttp(r.status, "SendDurableExecutionCallbackSuccess: HTTP " +
-                                        std::to_string(r.status) + " " + r.body);
-  }
-  return Status::Ok();
+  return CallLambdaApi(
+             base_url(), "SendDurableExecutionCallbackSuccess", "POST",
+             "/2025-12-01/durable-execution-callbacks/" + PercentEncode(callback_id) + "/succeed",
+             result, {}, "application/octet-stream")
+      .status();
 }
 
 Result<std::string> HttpLambdaApi::StartExecution(const std::string& function,
                                                   const std::string& name,
                                                   const std::string& payload) {
-  http::Client client(base_url());
-  client.SetTimeout(std::chrono::seconds(30));
   http::Headers headers;
   headers.emplace("X-Amz-Invocation-Type", "Event");
   headers.emplace("X-Amz-Durable-Execution-Name", name);
+  // 409 (DurableExecutionAlreadyStartedException) becomes kAlreadyExists.
   DURABLE_ASSIGN_OR_RETURN(
       http::ClientResponse r,
-      client.Send("POST", "/2015-03-31/functions/" + PercentEncode(function) + "/invocations",
-                  payload, headers));
-  if (r.status != 202 && r.status != 200) {
-    // 409 (DurableExecutionAlreadyStartedException) becomes kAlreadyExists.
-    return StatusFromHttp(
-        r.status, "Invoke " + function + ": HTTP " + std::to_string(r.status) + " " + r.body);
-  }
+      CallLambdaApi(base_url(), "Invoke " + function, "POST",
+                    "/2015-03-31/functions/" + PercentEncode(function) + "/invocations", payload,
+                    headers, "application/json", {202, 200}));
   auto arn = r.Header("X-Amz-Durable-Execution-Arn");
   if (!arn || arn->empty()) return Internal("Invoke " + function + ": no execution ARN");
   return *arn;
@@ -183,18 +193,12 @@ Result<std::string> HttpLambdaApi::StartExecution(const std::string& function,
 
 Result<std::optional<std::string>> HttpLambdaApi::FindExecution(const std::string& function,
                                                                 const std::string& name) {
-  http::Client client(base_url());
-  client.SetTimeout(std::chrono::seconds(30));
   DURABLE_ASSIGN_OR_RETURN(
       http::ClientResponse r,
-      client.Send("GET",
-                  "/2025-12-01/functions/" + PercentEncode(function) +
-                      "/durable-executions?DurableExecutionName=" + PercentEncode(name),
-                  "", {}));
-  if (r.status != 200) {
-    return StatusFromHttp(r.status, "ListDurableExecutionsByFunction " + function + ": HTTP " +
-                                        std::to_string(r.status) + " " + r.body);
-  }
+      CallLambdaApi(base_url(), "ListDurableExecutionsByFunction " + function, "GET",
+                    "/2025-12-01/functions/" + PercentEncode(function) +
+                        "/durable-executions?DurableExecutionName=" + PercentEncode(name),
+                    "", {}));
   Json page = Json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   if (!page.is_object() || !page.contains("DurableExecutions") ||
       !page["DurableExecutions"].is_array()) {
