@@ -73,55 +73,43 @@ bool DecodeCursor(const std::string& token, int64_t* at, std::string* id) {
 
 // --- errors ---
 
+namespace {
+
+// The API's error statuses and their AWS error types, one row per Status code; both directions
+// below read it, so they cannot drift apart.
+struct HttpMapping {
+  StatusCode code;
+  int http_status;
+  const char* type;
+};
+constexpr HttpMapping kHttpMappings[] = {
+    {StatusCode::kInvalidArgument, 400, "ValidationException"},
+    {StatusCode::kInvalidToken, 401, "UnauthorizedException"},
+    {StatusCode::kFailedPrecondition, 403, "AccessDeniedException"},
+    {StatusCode::kNotFound, 404, "ResourceNotFoundException"},
+    {StatusCode::kAlreadyExists, 409, "ConflictException"},
+    {StatusCode::kCallbackClosed, 410, "GoneException"},
+    {StatusCode::kPayloadTooLarge, 413, "RequestEntityTooLargeException"},
+    {StatusCode::kUnavailable, 503, "ServiceUnavailableException"},
+};
+
+}  // namespace
+
 HttpError ToHttpError(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::kOk:
-      return {200, ""};
-    case StatusCode::kInvalidArgument:
-      return {400, "ValidationException"};
-    case StatusCode::kInvalidToken:
-      return {401, "UnauthorizedException"};
-    case StatusCode::kFailedPrecondition:
-      return {403, "AccessDeniedException"};
-    case StatusCode::kNotFound:
-      return {404, "ResourceNotFoundException"};
-    case StatusCode::kAlreadyExists:
-      return {409, "ConflictException"};
-    case StatusCode::kCallbackClosed:
-      return {410, "GoneException"};
-    case StatusCode::kPayloadTooLarge:
-      return {413, "RequestEntityTooLargeException"};
-    case StatusCode::kUnavailable:
-      return {503, "ServiceUnavailableException"};
-    default:
-      return {500, "ServiceException"};
+  if (status.ok()) return {200, ""};
+  for (const HttpMapping& m : kHttpMappings) {
+    if (m.code == status.code()) return {m.http_status, m.type};
   }
+  return {500, "ServiceException"};
 }
 
 Status StatusFromHttp(int http_status, const std::string& message) {
-  switch (http_status) {
-    case 400:
-      return InvalidArgument(message);
-    case 401:
-      return Unauthorized(message);
-    case 403:
-      return Forbidden(message);
-    case 404:
-      return NotFound(message);
-    case 409:
-      return Conflict(message);
-    case 410:
-      return Gone(message);
-    case 413:
-      return PayloadTooLarge(message);
-    case 429:
-    case 502:
-    case 503:
-    case 504:
-      return Unavailable(message);
-    default:
-      return Internal(message);
+  for (const HttpMapping& m : kHttpMappings) {
+    if (m.http_status == http_status) return Status(m.code, message);
   }
+  // Throttling and gateway errors are worth a retry, like 503.
+  if (http_status == 429 || http_status == 502 || http_status == 504) return Unavailable(message);
+  return Internal(message);
 }
 
 std::optional<NotificationKind> NotificationKindFromString(const std::string& text) {
