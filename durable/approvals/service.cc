@@ -69,6 +69,16 @@ bool DecodeCursor(const std::string& token, int64_t* at, std::string* id) {
   return !id->empty();
 }
 
+// Closes the pending approval `rec` as expired at `now` and audits it; false (and `rec` left as
+// it was) when another writer closed it first. REQUIRES: inside a write transaction.
+Result<bool> CloseAsExpired(StoreTx& tx, ApprovalRecord& rec, int64_t now) {
+  DURABLE_ASSIGN_OR_RETURN(bool closed, tx.Close(rec.id, ApprovalStatus::kExpired, now));
+  if (!closed) return false;
+  DURABLE_RETURN_IF_ERROR(tx.Audit(rec.id, now, "expired", "system"));
+  rec.status = ApprovalStatus::kExpired;
+  return true;
+}
+
 }  // namespace
 
 // --- errors ---
@@ -587,10 +597,8 @@ Result<ApprovalView> Service::Decide(const std::string& approver, const std::str
       int64_t now = clock_->NowMs();
       if (rec->status == ApprovalStatus::kPending && now >= rec->expires_at_ms) {
         // Late decision: the approval is over. Record the expiry now and wake the workflow.
-        DURABLE_ASSIGN_OR_RETURN(bool closed, tx.Close(id, ApprovalStatus::kExpired, now));
+        DURABLE_ASSIGN_OR_RETURN(bool closed, CloseAsExpired(tx, *rec, now));
         if (closed) {
-          DURABLE_RETURN_IF_ERROR(tx.Audit(id, now, "expired", "system"));
-          rec->status = ApprovalStatus::kExpired;
           DURABLE_ASSIGN_OR_RETURN(std::vector<Decision> ds, tx.Decisions(id));
           outcome = ResultOf(*rec, std::move(ds));
           callback_id = rec->callback_id;
@@ -797,11 +805,7 @@ Result<ApprovalResult> Service::Expire(const std::string& approval_id) {
     if (!rec) return NotFound("Approval " + approval_id + " not found.");
     if (rec->status == ApprovalStatus::kPending) {
       int64_t now = clock_->NowMs();
-      DURABLE_ASSIGN_OR_RETURN(bool closed, tx.Close(approval_id, ApprovalStatus::kExpired, now));
-      if (closed) {
-        DURABLE_RETURN_IF_ERROR(tx.Audit(approval_id, now, "expired", "system"));
-        rec->status = ApprovalStatus::kExpired;
-      }
+      DURABLE_RETURN_IF_ERROR(CloseAsExpired(tx, *rec, now).status());
     }
     DURABLE_ASSIGN_OR_RETURN(std::vector<Decision> ds, tx.Decisions(approval_id));
     result = ResultOf(*rec, std::move(ds));
