@@ -6,10 +6,12 @@
 #include <chrono>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "durable/approvals/backend.h"
+#include "durable/sdk/memory_checkpoint_client.h"
 
 namespace durable::approvals::testing {
 
@@ -133,5 +135,13 @@ class FakeBackend final : public ApprovalsBackend {
   ApprovalStatus status_ = ApprovalStatus::kPending;
   std::vector<Decision> decisions_;
 };
+
+// The service's side of a decision: moves `backend` to `status` (with an optional decision) and
+// completes the workflow's approval callback in `client` with the outcome.
+inline Status DecideAndWake(FakeBackend& backend, sdk::MemoryCheckpointClient& client,
+                            ApprovalStatus status,
+                            std::optional<Decision> decision = std::nullopt) {
+  return client.SucceedCallback(backend.callback_id(), backend.Decide(status, std::move(decision)));
+}
 
 }  // namespace durable::approvals::testing

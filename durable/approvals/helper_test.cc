@@ -68,9 +68,9 @@ TEST_F(HelperTest, ApprovedThroughTheCallback) {
   ASSERT_EQ(h.Next(handler).status, InvocationStatus::kPending);
   EXPECT_EQ(backend.calls().size(), 3u);
 
-  std::string payload =
-      backend.Decide(ApprovalStatus::kApproved, Decision{"alice", "approve", "ok", 1000, "api"});
-  ASSERT_TRUE(h.client.SucceedCallback(cb, payload).ok());
+  ASSERT_TRUE(testing::DecideAndWake(backend, h.client, ApprovalStatus::kApproved,
+                                     Decision{"alice", "approve", "ok", 1000, "api"})
+                  .ok());
   auto out = h.Next(handler);
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
   Json result = Parse(out.result);
@@ -83,9 +83,9 @@ TEST_F(HelperTest, ApprovedThroughTheCallback) {
 TEST_F(HelperTest, RejectedIsAResultNotAFailure) {
   auto handler = HandlerFor(Spec(600));
   h.Start(handler);
-  std::string payload =
-      backend.Decide(ApprovalStatus::kRejected, Decision{"bob", "reject", "no", 1000, "link"});
-  ASSERT_TRUE(h.client.SucceedCallback(backend.callback_id(), payload).ok());
+  ASSERT_TRUE(testing::DecideAndWake(backend, h.client, ApprovalStatus::kRejected,
+                                     Decision{"bob", "reject", "no", 1000, "link"})
+                  .ok());
   auto out = h.Next(handler);
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
   EXPECT_EQ(Parse(out.result)["status"], "rejected");
@@ -95,9 +95,7 @@ TEST_F(HelperTest, RejectedIsAResultNotAFailure) {
 TEST_F(HelperTest, CancelledIsAResult) {
   auto handler = HandlerFor(Spec(600));
   h.Start(handler);
-  ASSERT_TRUE(
-      h.client.SucceedCallback(backend.callback_id(), backend.Decide(ApprovalStatus::kCancelled))
-          .ok());
+  ASSERT_TRUE(testing::DecideAndWake(backend, h.client, ApprovalStatus::kCancelled).ok());
   auto out = h.Next(handler);
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
   EXPECT_EQ(Parse(out.result)["status"], "cancelled");
@@ -106,9 +104,7 @@ TEST_F(HelperTest, CancelledIsAResult) {
 TEST_F(HelperTest, UsesTheApprovalIdItWasGiven) {
   auto handler = HandlerFor(Spec(600), "apr-from-api");
   h.Start(handler);
-  ASSERT_TRUE(
-      h.client.SucceedCallback(backend.callback_id(), backend.Decide(ApprovalStatus::kApproved))
-          .ok());
+  ASSERT_TRUE(testing::DecideAndWake(backend, h.client, ApprovalStatus::kApproved).ok());
   auto out = h.Next(handler);
   EXPECT_EQ(Parse(out.result)["approval_id"], "apr-from-api");
 }
@@ -257,9 +253,7 @@ TEST_F(HelperTest, NotificationThatKeepsFailingDoesNotEndTheApproval) {
   }
   EXPECT_TRUE(warned);
   // The approval still completes normally.
-  ASSERT_TRUE(
-      h.client.SucceedCallback(backend.callback_id(), backend.Decide(ApprovalStatus::kApproved))
-          .ok());
+  ASSERT_TRUE(testing::DecideAndWake(backend, h.client, ApprovalStatus::kApproved).ok());
   EXPECT_EQ(Parse(h.Next(handler).result)["status"], "approved");
 }
 

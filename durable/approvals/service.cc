@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <set>
 
 #include "durable/approvals/workflow.h"
 #include "durable/base/ids.h"
 #include "durable/base/log.h"
 #include "durable/base/macros.h"
+#include "durable/base/utf8.h"
 #include "durable/http/http.h"
 
 namespace durable::approvals {
@@ -20,41 +22,6 @@ constexpr size_t kMaxCommentChars = 4096;
 constexpr size_t kMaxRequestIdChars = 128;
 // The spec travels in the workflow's Invoke payload (at most 1 MiB for InvocationType Event).
 constexpr size_t kMaxSpecBytes = 256 * 1024;
-
-// Strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int extra;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= s.size()) return false;  // truncated sequence
-    for (int k = 1; k <= extra; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
 
 Status CheckComment(const std::string& comment) {
   if (comment.size() > kMaxCommentChars) {
@@ -102,59 +69,57 @@ bool DecodeCursor(const std::string& token, int64_t* at, std::string* id) {
   return !id->empty();
 }
 
+// Closes the pending approval `rec` as expired at `now` and audits it; false (and `rec` left as
+// it was) when another writer closed it first. REQUIRES: inside a write transaction.
+Result<bool> CloseAsExpired(StoreTx& tx, ApprovalRecord& rec, int64_t now) {
+  DURABLE_ASSIGN_OR_RETURN(bool closed, tx.Close(rec.id, ApprovalStatus::kExpired, now));
+  if (!closed) return false;
+  DURABLE_RETURN_IF_ERROR(tx.Audit(rec.id, now, "expired", "system"));
+  rec.status = ApprovalStatus::kExpired;
+  return true;
+}
+
 }  // namespace
 
 // --- errors ---
 
+namespace {
+
+// The API's error statuses and their AWS error types, one row per Status code; both directions
+// below read it, so they cannot drift apart.
+struct HttpMapping {
+  StatusCode code;
+  int http_status;
+  const char* type;
+};
+constexpr HttpMapping kHttpMappings[] = {
+    {StatusCode::kInvalidArgument, 400, "ValidationException"},
+    {StatusCode::kInvalidToken, 401, "UnauthorizedException"},
+    {StatusCode::kFailedPrecondition, 403, "AccessDeniedException"},
+    {StatusCode::kNotFound, 404, "ResourceNotFoundException"},
+    {StatusCode::kAlreadyExists, 409, "ConflictException"},
+    {StatusCode::kCallbackClosed, 410, "GoneException"},
+    {StatusCode::kPayloadTooLarge, 413, "RequestEntityTooLargeException"},
+    {StatusCode::kUnavailable, 503, "ServiceUnavailableException"},
+};
+
+}  // namespace
+
 HttpError ToHttpError(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::kOk:
-      return {200, ""};
-    case StatusCode::kInvalidArgument:
-      return {400, "ValidationException"};
-    case StatusCode::kInvalidToken:
-      return {401, "UnauthorizedException"};
-    case StatusCode::kFailedPrecondition:
-      return {403, "AccessDeniedException"};
-    case StatusCode::kNotFound:
-      return {404, "ResourceNotFoundException"};
-    case StatusCode::kAlreadyExists:
-      return {409, "ConflictException"};
-    case StatusCode::kCallbackClosed:
-      return {410, "GoneException"};
-    case StatusCode::kPayloadTooLarge:
-      return {413, "RequestEntityTooLargeException"};
-    case StatusCode::kUnavailable:
-      return {503, "ServiceUnavailableException"};
-    default:
-      return {500, "ServiceException"};
+  if (status.ok()) return {200, ""};
+  for (const HttpMapping& m : kHttpMappings) {
+    if (m.code == status.code()) return {m.http_status, m.type};
   }
+  return {500, "ServiceException"};
 }
 
 Status StatusFromHttp(int http_status, const std::string& message) {
-  switch (http_status) {
-    case 400:
-      return InvalidArgument(message);
-    case 401:
-      return Unauthorized(message);
-    case 403:
-      return Forbidden(message);
-    case 404:
-      return NotFound(message);
-    case 409:
-      return Conflict(message);
-    case 410:
-      return Gone(message);
-    case 413:
-      return PayloadTooLarge(message);
-    case 429:
-    case 502:
-    case 503:
-    case 504:
-      return Unavailable(message);
-    default:
-      return Internal(message);
+  for (const HttpMapping& m : kHttpMappings) {
+    if (m.http_status == http_status) return Status(m.code, message);
   }
+  // Throttling and gateway errors are worth a retry, like 503.
+  if (http_status == 429 || http_status == 502 || http_status == 504) return Unavailable(message);
+  return Internal(message);
 }
 
 std::optional<NotificationKind> NotificationKindFromString(const std::string& text) {
@@ -166,6 +131,27 @@ std::optional<NotificationKind> NotificationKindFromString(const std::string& te
 }
 
 // --- HttpLambdaApi ---
+
+namespace {
+
+// One request to the Lambda API at `base_url` (30 s timeout). A status not in `ok_statuses`
+// becomes the matching Status (StatusFromHttp), "<what>: HTTP <status> <body>".
+Result<http::ClientResponse> CallLambdaApi(const std::string& base_url, const std::string& what,
+                                           const std::string& method, const std::string& path,
+                                           const std::string& body, const http::Headers& headers,
+                                           const std::string& content_type = "application/json",
+                                           std::initializer_list<int> ok_statuses = {200}) {
+  http::Client client(base_url);
+  client.SetTimeout(std::chrono::seconds(30));
+  DURABLE_ASSIGN_OR_RETURN(http::ClientResponse r,
+                           client.Send(method, path, body, headers, content_type));
+  if (std::find(ok_statuses.begin(), ok_statuses.end(), r.status) == ok_statuses.end()) {
+    return StatusFromHttp(r.status, what + ": HTTP " + std::to_string(r.status) + " " + r.body);
+  }
+  return r;
+}
+
+}  // namespace
 
 void HttpLambdaApi::SetBaseUrl(std::string base_url) {
   std::lock_guard lock(mu_);
@@ -179,37 +165,25 @@ std::string HttpLambdaApi::base_url() const {
 
 Status HttpLambdaApi::SendCallbackSuccess(const std::string& callback_id,
                                           const std::string& result) {
-  http::Client client(base_url());
-  client.SetTimeout(std::chrono::seconds(30));
-  DURABLE_ASSIGN_OR_RETURN(http::ClientResponse r,
-                           client.Send("POST",
-                                       "/2025-12-01/durable-execution-callbacks/" +
-                                           PercentEncode(callback_id) + "/succeed",
-                                       result, {}, "application/octet-stream"));
-  if (r.status != 200) {
-    return StatusFromHttp(r.status, "SendDurableExecutionCallbackSuccess: HTTP " +
-                                        std::to_string(r.status) + " " + r.body);
-  }
-  return Status::Ok();
+  return CallLambdaApi(
+             base_url(), "SendDurableExecutionCallbackSuccess", "POST",
+             "/2025-12-01/durable-execution-callbacks/" + PercentEncode(callback_id) + "/succeed",
+             result, {}, "application/octet-stream")
+      .status();
 }
 
 Result<std::string> HttpLambdaApi::StartExecution(const std::string& function,
                                                   const std::string& name,
                                                   const std::string& payload) {
-  http::Client client(base_url());
-  client.SetTimeout(std::chrono::seconds(30));
   http::Headers headers;
   headers.emplace("X-Amz-Invocation-Type", "Event");
   headers.emplace("X-Amz-Durable-Execution-Name", name);
+  // 409 (DurableExecutionAlreadyStartedException) becomes kAlreadyExists.
   DURABLE_ASSIGN_OR_RETURN(
       http::ClientResponse r,
-      client.Send("POST", "/2015-03-31/functions/" + PercentEncode(function) + "/invocations",
-                  payload, headers));
-  if (r.status != 202 && r.status != 200) {
-    // 409 (DurableExecutionAlreadyStartedException) becomes kAlreadyExists.
-    return StatusFromHttp(
-        r.status, "Invoke " + function + ": HTTP " + std::to_string(r.status) + " " + r.body);
-  }
+      CallLambdaApi(base_url(), "Invoke " + function, "POST",
+                    "/2015-03-31/functions/" + PercentEncode(function) + "/invocations", payload,
+                    headers, "application/json", {202, 200}));
   auto arn = r.Header("X-Amz-Durable-Execution-Arn");
   if (!arn || arn->empty()) return Internal("Invoke " + function + ": no execution ARN");
   return *arn;
@@ -217,18 +191,12 @@ Result<std::string> HttpLambdaApi::StartExecution(const std::string& function,
 
 Result<std::optional<std::string>> HttpLambdaApi::FindExecution(const std::string& function,
                                                                 const std::string& name) {
-  http::Client client(base_url());
-  client.SetTimeout(std::chrono::seconds(30));
   DURABLE_ASSIGN_OR_RETURN(
       http::ClientResponse r,
-      client.Send("GET",
-                  "/2025-12-01/functions/" + PercentEncode(function) +
-                      "/durable-executions?DurableExecutionName=" + PercentEncode(name),
-                  "", {}));
-  if (r.status != 200) {
-    return StatusFromHttp(r.status, "ListDurableExecutionsByFunction " + function + ": HTTP " +
-                                        std::to_string(r.status) + " " + r.body);
-  }
+      CallLambdaApi(base_url(), "ListDurableExecutionsByFunction " + function, "GET",
+                    "/2025-12-01/functions/" + PercentEncode(function) +
+                        "/durable-executions?DurableExecutionName=" + PercentEncode(name),
+                    "", {}));
   Json page = Json::parse(r.body, nullptr, /*allow_exceptions=*/false);
   if (!page.is_object() || !page.contains("DurableExecutions") ||
       !page["DurableExecutions"].is_array()) {
@@ -629,10 +597,8 @@ Result<ApprovalView> Service::Decide(const std::string& approver, const std::str
       int64_t now = clock_->NowMs();
       if (rec->status == ApprovalStatus::kPending && now >= rec->expires_at_ms) {
         // Late decision: the approval is over. Record the expiry now and wake the workflow.
-        DURABLE_ASSIGN_OR_RETURN(bool closed, tx.Close(id, ApprovalStatus::kExpired, now));
+        DURABLE_ASSIGN_OR_RETURN(bool closed, CloseAsExpired(tx, *rec, now));
         if (closed) {
-          DURABLE_RETURN_IF_ERROR(tx.Audit(id, now, "expired", "system"));
-          rec->status = ApprovalStatus::kExpired;
           DURABLE_ASSIGN_OR_RETURN(std::vector<Decision> ds, tx.Decisions(id));
           outcome = ResultOf(*rec, std::move(ds));
           callback_id = rec->callback_id;
@@ -839,11 +805,7 @@ Result<ApprovalResult> Service::Expire(const std::string& approval_id) {
     if (!rec) return NotFound("Approval " + approval_id + " not found.");
     if (rec->status == ApprovalStatus::kPending) {
       int64_t now = clock_->NowMs();
-      DURABLE_ASSIGN_OR_RETURN(bool closed, tx.Close(approval_id, ApprovalStatus::kExpired, now));
-      if (closed) {
-        DURABLE_RETURN_IF_ERROR(tx.Audit(approval_id, now, "expired", "system"));
-        rec->status = ApprovalStatus::kExpired;
-      }
+      DURABLE_RETURN_IF_ERROR(CloseAsExpired(tx, *rec, now).status());
     }
     DURABLE_ASSIGN_OR_RETURN(std::vector<Decision> ds, tx.Decisions(approval_id));
     result = ResultOf(*rec, std::move(ds));

@@ -791,5 +791,33 @@ TEST(ServiceTest, DecideByLinkOnceAsTheLinksApprover) {
   EXPECT_EQ(h.service->Get(h.user("admin"), id)->decisions.size(), 1u);
 }
 
+TEST(HttpErrorTest, StatusesAndHttpErrorsMapBothWays) {
+  const std::pair<Status, std::pair<int, std::string>> cases[] = {
+      {InvalidArgument("m"), {400, "ValidationException"}},
+      {Unauthorized("m"), {401, "UnauthorizedException"}},
+      {Forbidden("m"), {403, "AccessDeniedException"}},
+      {NotFound("m"), {404, "ResourceNotFoundException"}},
+      {Conflict("m"), {409, "ConflictException"}},
+      {Gone("m"), {410, "GoneException"}},
+      {PayloadTooLarge("m"), {413, "RequestEntityTooLargeException"}},
+      {Unavailable("m"), {503, "ServiceUnavailableException"}},
+  };
+  for (const auto& [status, http] : cases) {
+    HttpError e = ToHttpError(status);
+    EXPECT_EQ(e.status, http.first) << status.ToString();
+    EXPECT_EQ(e.type, http.second) << status.ToString();
+    Status back = StatusFromHttp(http.first, "back");
+    EXPECT_EQ(back.code(), status.code()) << http.first;
+    EXPECT_EQ(back.message(), "back");
+  }
+  EXPECT_EQ(ToHttpError(Status::Ok()).status, 200);
+  EXPECT_EQ(ToHttpError(Internal("m")).status, 500);
+  EXPECT_EQ(ToHttpError(Internal("m")).type, "ServiceException");
+  for (int retryable : {429, 502, 504}) {
+    EXPECT_EQ(StatusFromHttp(retryable, "m").code(), StatusCode::kUnavailable) << retryable;
+  }
+  EXPECT_EQ(StatusFromHttp(500, "m").code(), StatusCode::kInternal);
+  EXPECT_EQ(StatusFromHttp(418, "m").code(), StatusCode::kInternal);
+}
 }  // namespace
 }  // namespace durable::approvals

@@ -3,11 +3,11 @@
 // string"). Pure functions; thread-safe.
 #include "durable/approvals/spec.h"
 
-#include <cstdio>
 #include <set>
 
 #include "durable/approvals/backend.h"
 #include "durable/base/macros.h"
+#include "durable/base/time_format.h"
 
 namespace durable::approvals {
 namespace {
@@ -87,15 +87,6 @@ Status UserList(const Json& o, const char* key, const std::string& path,
   return Status::Ok();
 }
 
-int64_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 }  // namespace
 
 std::string ToString(ApprovalStatus status) {
@@ -137,58 +128,9 @@ std::string ToString(NotificationKind kind) {
   return "request";
 }
 
-std::string FormatTimeMs(int64_t ms) {
-  int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  int millis = static_cast<int>(ms - secs * 1000);
-  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  int64_t rem = secs - days * 86400;
-  // Civil date from days since the epoch (Howard Hinnant's algorithm).
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03dZ",
-                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
-                static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                static_cast<long long>(rem % 60), millis);
-  return buf;
-}
+std::string FormatTimeMs(int64_t ms) { return FormatDateTimeMs(ms); }
 
-std::optional<int64_t> ParseTimeMs(const std::string& s) {
-  int y, mo, d, h, mi, se;
-  char t, z;
-  int n = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &t, &h, &mi, &se, &n) !=
-          7 ||
-      n != 19 || (t != 'T' && t != 't')) {
-    return std::nullopt;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
-  size_t pos = 19;
-  int64_t ms = 0;
-  if (pos < s.size() && s[pos] == '.') {
-    ++pos;
-    int digits = 0;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      if (digits < 3) ms = ms * 10 + (s[pos] - '0');
-      ++digits;
-      ++pos;
-    }
-    if (digits == 0) return std::nullopt;
-    for (int i = digits; i < 3; ++i) ms *= 10;
-  }
-  if (pos + 1 != s.size()) return std::nullopt;
-  z = s[pos];
-  if (z != 'Z' && z != 'z') return std::nullopt;
-  return (DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * 1000 + ms;
-}
+std::optional<int64_t> ParseTimeMs(const std::string& s) { return ParseDateTimeMs(s); }
 
 Json ToJson(const ApprovalSpec& spec) {
   Json j = Json::object();

@@ -171,6 +171,9 @@ TEST(SpecTest, TimesAreRfc3339UtcWithMilliseconds) {
   EXPECT_FALSE(ParseTimeMs("2025-11-26T17:40:00").has_value());
   EXPECT_FALSE(ParseTimeMs("2025-13-26T17:40:00Z").has_value());
   EXPECT_FALSE(ParseTimeMs("yesterday").has_value());
+  // Every field is exactly its digits: no sign or padding sneaks in (sscanf used to allow both).
+  EXPECT_FALSE(ParseTimeMs("2025-+1-26T17:40:00Z").has_value());
+  EXPECT_FALSE(ParseTimeMs("  25-11-26T17:40:00Z").has_value());
 }
 
 TEST(SpecTest, ResultRoundTripsWithDecisions) {

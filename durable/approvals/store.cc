@@ -167,6 +167,18 @@ class Stmt {
     (void)row;
     return Status::Ok();
   }
+  // Steps through all remaining rows, reading each with `read_row(*this)` (returning T or
+  // Result<T>).
+  template <typename T, typename ReadRow>
+  Result<std::vector<T>> Rows(ReadRow read_row) {
+    std::vector<T> out;
+    while (true) {
+      DURABLE_ASSIGN_OR_RETURN(bool row, Step());
+      if (!row) return out;
+      DURABLE_ASSIGN_OR_RETURN(T value, Result<T>(read_row(*this)));
+      out.push_back(std::move(value));
+    }
+  }
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
@@ -235,13 +247,7 @@ Result<std::vector<std::string>> StoreTx::ApproversWhere(const std::string& id,
   Stmt q(db_, sql.c_str());
   q.Bind(id);
   if (added_by) q.Bind(added_by);
-  std::vector<std::string> out;
-  while (true) {
-    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
-    out.push_back(q.Text(0));
-  }
-  return out;
+  return q.Rows<std::string>([](const Stmt& row) { return row.Text(0); });
 }
 
 Result<std::optional<ApprovalRecord>> StoreTx::Find(const std::string& id) {
@@ -332,19 +338,15 @@ Result<std::vector<Decision>> StoreTx::Decisions(const std::string& id) {
          "SELECT approver, decision, comment, via, at_ms FROM approval_decisions "
          "WHERE approval_id = ? ORDER BY at_ms, rowid");
   q.Bind(id);
-  std::vector<Decision> out;
-  while (true) {
-    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
+  return q.Rows<Decision>([](const Stmt& row) {
     Decision d;
-    d.approver = q.Text(0);
-    d.decision = q.Text(1);
-    d.comment = q.Text(2);
-    d.via = q.Text(3);
-    d.at_ms = q.Int(4);
-    out.push_back(std::move(d));
-  }
-  return out;
+    d.approver = row.Text(0);
+    d.decision = row.Text(1);
+    d.comment = row.Text(2);
+    d.via = row.Text(3);
+    d.at_ms = row.Int(4);
+    return d;
+  });
 }
 
 Status StoreTx::Audit(const std::string& id, int64_t at_ms, const std::string& kind,
@@ -374,20 +376,16 @@ Result<std::vector<AuditEntry>> StoreTx::AuditLog(const std::string& id) {
          "SELECT seq, approval_id, at_ms, kind, actor, detail FROM approval_audit "
          "WHERE approval_id = ? ORDER BY seq");
   q.Bind(id);
-  std::vector<AuditEntry> out;
-  while (true) {
-    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
+  return q.Rows<AuditEntry>([](const Stmt& row) {
     AuditEntry e;
-    e.seq = q.Int(0);
-    e.approval_id = q.Text(1);
-    e.at_ms = q.Int(2);
-    e.kind = q.Text(3);
-    e.actor = q.Text(4);
-    e.detail = ParseJsonOr(q.Text(5), Json::object());
-    out.push_back(std::move(e));
-  }
-  return out;
+    e.seq = row.Int(0);
+    e.approval_id = row.Text(1);
+    e.at_ms = row.Int(2);
+    e.kind = row.Text(3);
+    e.actor = row.Text(4);
+    e.detail = ParseJsonOr(row.Text(5), Json::object());
+    return e;
+  });
 }
 
 Result<std::vector<ApprovalRecord>> StoreTx::List(const ListFilter& f) {
@@ -438,13 +436,7 @@ Result<std::vector<ApprovalRecord>> StoreTx::List(const ListFilter& f) {
     if (k == 'i' || k == 'I') q.Bind(ints[0]);
   }
   q.Bind(int64_t{f.limit});
-  std::vector<ApprovalRecord> out;
-  while (true) {
-    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
-    DURABLE_ASSIGN_OR_RETURN(ApprovalRecord r, ReadRequestRow(q));
-    out.push_back(std::move(r));
-  }
+  DURABLE_ASSIGN_OR_RETURN(std::vector<ApprovalRecord> out, q.Rows<ApprovalRecord>(ReadRequestRow));
   for (ApprovalRecord& r : out) {
     DURABLE_ASSIGN_OR_RETURN(r.approvers, ApproversWhere(r.id, nullptr));
     DURABLE_ASSIGN_OR_RETURN(r.escalation_added, ApproversWhere(r.id, "escalation"));

@@ -27,6 +27,18 @@ ApprovalRecord Sample(const std::string& id) {
   return r;
 }
 
+// The record `id` as a new read transaction sees it (nullopt when absent); fails the test when
+// the read itself fails.
+std::optional<ApprovalRecord> FindCommitted(Store& store, const std::string& id) {
+  std::optional<ApprovalRecord> found;
+  Status st = store.Read([&](StoreTx& tx) -> Status {
+    DURABLE_ASSIGN_OR_RETURN(found, tx.Find(id));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return found;
+}
+
 TEST(ApprovalStoreTest, ReopenKeepsDataAndSchemaVersion) {
   TempDir dir;
   std::string path = dir.File("a.db");
@@ -39,13 +51,7 @@ TEST(ApprovalStoreTest, ReopenKeepsDataAndSchemaVersion) {
   auto store = Store::Open(path);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ((*store)->schema_version(), 2);
-  std::optional<ApprovalRecord> found;
-  ASSERT_TRUE((*store)
-                  ->Read([&](StoreTx& tx) -> Status {
-                    DURABLE_ASSIGN_OR_RETURN(found, tx.Find("a1"));
-                    return Status::Ok();
-                  })
-                  .ok());
+  std::optional<ApprovalRecord> found = FindCommitted(**store, "a1");
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->spec.title, "t");
   EXPECT_EQ(found->approvers, (std::vector<std::string>{"alice", "bob"}));
@@ -126,14 +132,7 @@ TEST(ApprovalStoreTest, FailedWriteRollsBack) {
     return Internal("boom");
   });
   EXPECT_FALSE(st.ok());
-  std::optional<ApprovalRecord> found;
-  ASSERT_TRUE((*store)
-                  ->Read([&](StoreTx& tx) -> Status {
-                    DURABLE_ASSIGN_OR_RETURN(found, tx.Find("a1"));
-                    return Status::Ok();
-                  })
-                  .ok());
-  EXPECT_FALSE(found.has_value());
+  EXPECT_FALSE(FindCommitted(**store, "a1").has_value());
 }
 
 TEST(ApprovalStoreTest, AnExceptionInsideAWriteRollsBackAndLeavesTheStoreUsable) {
@@ -148,14 +147,8 @@ TEST(ApprovalStoreTest, AnExceptionInsideAWriteRollsBackAndLeavesTheStoreUsable)
   EXPECT_NE(st.message().find("boom"), std::string::npos);
   // No transaction was left open: the next write works, and the first one left nothing.
   EXPECT_TRUE((*store)->Write([](StoreTx& tx) { return tx.Insert(Sample("a2")); }).ok());
-  std::optional<ApprovalRecord> a1;
-  ASSERT_TRUE((*store)
-                  ->Read([&](StoreTx& tx) -> Status {
-                    DURABLE_ASSIGN_OR_RETURN(a1, tx.Find("a1"));
-                    return Status::Ok();
-                  })
-                  .ok());
-  EXPECT_FALSE(a1.has_value());
+  EXPECT_FALSE(FindCommitted(**store, "a1").has_value());
+  EXPECT_TRUE(FindCommitted(**store, "a2").has_value());
 }
 
 TEST(ApprovalStoreTest, SettingFirstWriterWinsAcrossConnections) {

@@ -37,9 +37,9 @@ TEST_F(WorkflowTest, ApprovedRunsTheOutcomeStepNotifiesAndCompletes) {
   std::string cb = backend.callback_id();
   EXPECT_EQ(backend.spec().quorum, 2);
   EXPECT_EQ(backend.spec().payload["amount"], 1200);
-  std::string payload =
-      backend.Decide(ApprovalStatus::kApproved, Decision{"alice", "approve", "fine", 1000, "api"});
-  ASSERT_TRUE(h.client.SucceedCallback(cb, payload).ok());
+  ASSERT_TRUE(testing::DecideAndWake(backend, h.client, ApprovalStatus::kApproved,
+                                     Decision{"alice", "approve", "fine", 1000, "api"})
+                  .ok());
   auto out = h.Next(handler);
   ASSERT_EQ(out.status, InvocationStatus::kSucceeded);
   Json result = Parse(out.result);
@@ -62,7 +62,7 @@ TEST_F(WorkflowTest, RejectedAndCancelledAreResults) {
     testing::FakeBackend b2;
     auto handler2 = MakeApprovalWorkflow(b2);
     h2.Start(handler2, Input().dump());
-    ASSERT_TRUE(h2.client.SucceedCallback(b2.callback_id(), b2.Decide(status)).ok());
+    ASSERT_TRUE(testing::DecideAndWake(b2, h2.client, status).ok());
     auto out = h2.Next(handler2);
     ASSERT_EQ(out.status, InvocationStatus::kSucceeded) << ToString(status);
     EXPECT_EQ(Parse(out.result)["status"], ToString(status));
@@ -93,9 +93,7 @@ TEST_F(WorkflowTest, PassesTheApprovalIdFromTheInput) {
   Json input = Input();
   input["approval_id"] = "apr-77";
   h.Start(handler, input.dump());
-  ASSERT_TRUE(
-      h.client.SucceedCallback(backend.callback_id(), backend.Decide(ApprovalStatus::kApproved))
-          .ok());
+  ASSERT_TRUE(testing::DecideAndWake(backend, h.client, ApprovalStatus::kApproved).ok());
   EXPECT_EQ(Parse(h.Next(handler).result)["approval_id"], "apr-77");
 }
 
@@ -131,9 +129,7 @@ TEST_F(WorkflowTest, InvalidInputFailsTheExecutionWithoutBackendCalls) {
 
 TEST_F(WorkflowTest, OutcomeNotificationFailureStillCompletes) {
   h.Start(handler, Input().dump());
-  ASSERT_TRUE(
-      h.client.SucceedCallback(backend.callback_id(), backend.Decide(ApprovalStatus::kApproved))
-          .ok());
+  ASSERT_TRUE(testing::DecideAndWake(backend, h.client, ApprovalStatus::kApproved).ok());
   backend.FailNext(Unavailable("webhook down"));
   auto out = h.Next(handler);
   ASSERT_EQ(out.status, InvocationStatus::kPending);  // the outcome step waits for its retry
@@ -147,9 +143,7 @@ TEST_F(WorkflowTest, OutcomeNotificationFailureStillCompletes) {
 
 TEST_F(WorkflowTest, ReplayAfterCompletionCallsNothing) {
   h.Start(handler, Input().dump());
-  ASSERT_TRUE(
-      h.client.SucceedCallback(backend.callback_id(), backend.Decide(ApprovalStatus::kRejected))
-          .ok());
+  ASSERT_TRUE(testing::DecideAndWake(backend, h.client, ApprovalStatus::kRejected).ok());
   ASSERT_EQ(h.Next(handler).status, InvocationStatus::kSucceeded);
   auto calls = backend.calls();
   sdk::MemoryCheckpointClient replay(&h.clock);

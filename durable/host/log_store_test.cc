@@ -41,6 +41,17 @@ TEST(LogStoreTest, SerializesValidJsonEvenForControlAndInvalidUtf8Bytes) {
   EXPECT_EQ(nlohmann::json::parse(SerializeLogLines({})), nlohmann::json::parse(R"({"lines":[]})"));
 }
 
+TEST(LogStoreTest, ReplacesSurrogatesAndOverlongFormsToo) {
+  // A UTF-16 surrogate (ED A0 80) and an overlong '/' (E0 80 AF) look like 3-byte sequences but
+  // are not UTF-8; each of their bytes becomes U+FFFD so the body still parses.
+  std::vector<LogLine> lines = {{1, "stdout",
+                                 std::string("a\xed\xa0\x80"
+                                             "b\xe0\x80\xaf")}};
+  auto doc = nlohmann::json::parse(SerializeLogLines(lines));
+  const std::string r = "\xef\xbf\xbd";
+  EXPECT_EQ(doc["lines"][0]["message"], "a" + r + r + r + "b" + r + r + r);
+}
+
 TEST(LineSplitterTest, SplitsAcrossChunksAndFlushesTheRest) {
   LineSplitter splitter(8);
   EXPECT_EQ(splitter.Feed("ab"), std::vector<std::string>{});

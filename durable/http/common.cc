@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "durable/base/utf8.h"
 #include "durable/http/http.h"
 
 namespace durable::http {
@@ -38,36 +39,6 @@ std::optional<std::string> ClientResponse::Header(const std::string& name) const
 }
 
 namespace {
-
-// Length of the valid UTF-8 sequence at s[i] (strict: no overlong forms, no surrogates, at most
-// U+10FFFF), or 0 if the bytes there are not one.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t extra;
-  uint32_t cp;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    extra = 1;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    extra = 2;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    extra = 3;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + extra >= s.size()) return 0;
-  for (size_t k = 1; k <= extra; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return extra + 1;
-}
 
 // Escapes like nlohmann::json::dump with error_handler_t::replace (the wire module's error
 // bodies): the same bytes for valid UTF-8; each byte that does not start a valid sequence becomes
