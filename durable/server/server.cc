@@ -170,7 +170,8 @@ DurableServer::DurableServer(std::unique_ptr<Parts> parts) : parts_(std::move(pa
 DurableServer::~DurableServer() { Stop(); }
 
 int DurableServer::port() const { return parts_->port; }
-size_t DurableServer::function_count() const { return parts_->tpl.functions.size(); }
+// The template's functions plus the built-in approval-workflow.
+size_t DurableServer::function_count() const { return parts_->tpl.functions.size() + 1; }
 size_t DurableServer::approvals_user_count() const { return parts_->approvals_config.users.size(); }
 engine::Engine& DurableServer::engine() { return *parts_->engine; }
 

@@ -42,7 +42,7 @@ class DurableServer {
   DurableServer& operator=(const DurableServer&) = delete;
 
   int port() const;
-  size_t function_count() const;
+  size_t function_count() const;  // served functions, built-ins included
   size_t approvals_user_count() const;
   engine::Engine& engine();
   void Stop();

@@ -78,6 +78,12 @@ class ApprovalsWiringTest : public ::testing::Test {
   std::string base_;
 };
 
+TEST_F(ApprovalsWiringTest, TheBuiltInWorkflowIsCountedAsServed) {
+  Start();
+  // `durable serve` prints this count; without a template it serves approval-workflow alone.
+  EXPECT_EQ(server_->function_count(), 1u);
+}
+
 TEST_F(ApprovalsWiringTest, QuorumReachedOverHttpEndsTheWorkflowApproved) {
   auto created = Call("POST", "/approvals", "carol",
                       R"({"title":"Ship","approvers":["alice","bob"],"quorum":2})");
