@@ -74,7 +74,7 @@ CoreContext EngineImpl::MakeContext() const {
   return ctx;
 }
 
-Result<std::shared_ptr<Live>> EngineImpl::GetLive(const std::string& arn) {
+Result<std::shared_ptr<Live>> EngineImpl::GetLive(const std::string& arn, bool cache) {
   while (true) {
     uint64_t generation;
     {
@@ -94,6 +94,7 @@ Result<std::shared_ptr<Live>> EngineImpl::GetLive(const std::string& arn) {
     auto live = std::make_shared<Live>();
     live->state = ExecutionState::FromSnapshot(std::move(snap).value());
     if (live->state.operations.empty()) return Internal("execution without EXECUTION operation");
+    if (!cache) return live;  // a private copy for a read; never changed, never cached
     std::lock_guard<std::mutex> lock(live_mu_);
     auto it = live_.find(arn);
     if (it != live_.end()) return it->second;  // another thread loaded it meanwhile

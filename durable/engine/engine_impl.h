@@ -107,7 +107,10 @@ class EngineImpl final : public Engine {
   Result<ResolvedFunction> Resolve(const std::string& function_name,
                                    const std::optional<std::string>& qualifier) const;
   std::optional<FunctionConfig> FindFunction(const std::string& name) const;
-  Result<std::shared_ptr<Live>> GetLive(const std::string& arn);
+  // The execution's Live: the cached one, or loaded from the store. `cache`: keep a loaded
+  // RUNNING execution in memory (false for reads, so reading a suspended, evicted execution does
+  // not bring it back into memory for good).
+  Result<std::shared_ptr<Live>> GetLive(const std::string& arn, bool cache = true);
   // GetLive + lock its mutex, retrying if the object was evicted meanwhile.
   Result<LockedLive> LockLive(const std::string& arn);
   // Drops a suspended execution from memory: nothing in flight and nothing held only in memory.
