@@ -33,10 +33,17 @@ size_t ApproxSize(const model::OperationUpdate& u) {
 }  // namespace
 
 Checkpointer::Checkpointer(CheckpointClient* client, std::string arn, std::string token,
-                           const std::vector<model::Operation>& operations,
-                           CheckpointerOptions options)
+                           std::vector<model::Operation> operations, CheckpointerOptions options)
     : client_(client), arn_(std::move(arn)), options_(options), token_(std::move(token)) {
-  for (const auto& op : operations) ops_[op.id] = op;
+  Seed(std::move(operations));
+}
+
+void Checkpointer::Seed(std::vector<model::Operation> operations) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& op : operations) {
+    std::string id = op.id;
+    ops_.insert_or_assign(std::move(id), std::move(op));
+  }
 }
 
 std::optional<model::Operation> Checkpointer::Get(const std::string& id) const {

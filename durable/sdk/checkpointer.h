@@ -31,7 +31,10 @@ class Checkpointer {
   using ChangeListener = std::function<void(const std::vector<model::Operation>& changed)>;
 
   Checkpointer(CheckpointClient* client, std::string arn, std::string token,
-               const std::vector<model::Operation>& operations, CheckpointerOptions options = {});
+               std::vector<model::Operation> operations, CheckpointerOptions options = {});
+  // Adds the initial state's operations (moved in, no copy); an id already known is replaced.
+  // For use before the first checkpoint.
+  void Seed(std::vector<model::Operation> operations);
 
   std::optional<model::Operation> Get(const std::string& id) const;
   size_t operation_count() const;
