@@ -258,6 +258,13 @@ void EngineImpl::Shutdown() {
   }
   timer_cv_.notify_all();
   if (timer_thread_.joinable()) timer_thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(fire_mu_);
+    fire_stopping_ = true;  // the workers fire what is queued, then stop
+  }
+  fire_cv_.notify_all();
+  for (auto& w : fire_workers_) w.join();
+  fire_workers_.clear();
 }
 
 }  // namespace durable::engine
