@@ -22,7 +22,7 @@ using InProcessHandler = std::function<engine::InvocationResult(engine::Invocati
 
 class InProcessInvoker final : public engine::Invoker {
  public:
-  explicit InProcessInvoker(int threads = 8);
+  explicit InProcessInvoker(int threads = 32);
   ~InProcessInvoker() override;  // calls Shutdown()
   InProcessInvoker(const InProcessInvoker&) = delete;
   InProcessInvoker& operator=(const InProcessInvoker&) = delete;
