@@ -74,7 +74,7 @@ CoreContext EngineImpl::MakeContext() const {
   return ctx;
 }
 
-Result<std::shared_ptr<Live>> EngineImpl::GetLive(const std::string& arn) {
+Result<std::shared_ptr<Live>> EngineImpl::GetLive(const std::string& arn, bool cache) {
   while (true) {
     uint64_t generation;
     {
@@ -94,6 +94,7 @@ Result<std::shared_ptr<Live>> EngineImpl::GetLive(const std::string& arn) {
     auto live = std::make_shared<Live>();
     live->state = ExecutionState::FromSnapshot(std::move(snap).value());
     if (live->state.operations.empty()) return Internal("execution without EXECUTION operation");
+    if (!cache) return live;  // a private copy for a read; never changed, never cached
     std::lock_guard<std::mutex> lock(live_mu_);
     auto it = live_.find(arn);
     if (it != live_.end()) return it->second;  // another thread loaded it meanwhile
@@ -257,6 +258,13 @@ void EngineImpl::Shutdown() {
   }
   timer_cv_.notify_all();
   if (timer_thread_.joinable()) timer_thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(fire_mu_);
+    fire_stopping_ = true;  // the workers fire what is queued, then stop
+  }
+  fire_cv_.notify_all();
+  for (auto& w : fire_workers_) w.join();
+  fire_workers_.clear();
 }
 
 }  // namespace durable::engine

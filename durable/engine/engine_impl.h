@@ -6,6 +6,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -107,7 +108,10 @@ class EngineImpl final : public Engine {
   Result<ResolvedFunction> Resolve(const std::string& function_name,
                                    const std::optional<std::string>& qualifier) const;
   std::optional<FunctionConfig> FindFunction(const std::string& name) const;
-  Result<std::shared_ptr<Live>> GetLive(const std::string& arn);
+  // The execution's Live: the cached one, or loaded from the store. `cache`: keep a loaded
+  // RUNNING execution in memory (false for reads, so reading a suspended, evicted execution does
+  // not bring it back into memory for good).
+  Result<std::shared_ptr<Live>> GetLive(const std::string& arn, bool cache = true);
   // GetLive + lock its mutex, retrying if the object was evicted meanwhile.
   Result<LockedLive> LockLive(const std::string& arn);
   // Drops a suspended execution from memory: nothing in flight and nothing held only in memory.
@@ -156,9 +160,13 @@ class EngineImpl final : public Engine {
   void FireTimer(const store::Timer& timer);
   // Tells the timer loop a timer due at `due` was armed; it is woken only if it sleeps past it.
   void WakeTimers(TimestampMs due);
-  // Claims and fires due timers until none is due. `parallel`: fires the timers of different
-  // executions on several threads, so their commits share group commits.
+  // Claims and fires due timers until none is due. `parallel`: hands the timers of different
+  // executions to the fire workers (FireWorker) and returns once all due timers are claimed,
+  // without waiting for them to fire; otherwise fires them on this thread.
   void RunDueTimers(bool parallel);
+  // Fires queued groups of claimed timers (one execution's timers, in due order) until stopping
+  // and the queue is empty. Several run at once, so their commits share group commits.
+  void FireWorker();
 
   store::Store* store_;
   Invoker* invoker_;
@@ -179,6 +187,13 @@ class EngineImpl final : public Engine {
   TimestampMs timer_armed_min_ = INT64_MAX;    // earliest due armed since the loop last looked
   bool stopping_ = false;
   std::thread timer_thread_;
+
+  std::mutex fire_mu_;
+  std::condition_variable fire_cv_;        // work queued, or stopping
+  std::condition_variable fire_space_cv_;  // the queue shrank
+  std::deque<std::vector<store::Timer>> fire_queue_;
+  bool fire_stopping_ = false;
+  std::vector<std::thread> fire_workers_;
 };
 
 }  // namespace durable::engine

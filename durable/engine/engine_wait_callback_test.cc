@@ -72,6 +72,37 @@ TEST(WaitTest, ASuspendedExecutionIsNotHeldInMemoryAndResumesFromTheStore) {
                   "8 ExecutionSucceeded result=\"done\""));
 }
 
+TEST(WaitTest, ReadingASuspendedExecutionDoesNotBringItBackIntoMemory) {
+  Harness h;
+  auto& impl = dynamic_cast<EngineImpl&>(h.engine());
+  std::string arn = h.Start();
+  Session s1 = h.Next();
+  s1.Checkpoint({WaitStart("w1", 2)});
+  s1.ReturnPending();
+  ASSERT_EQ(impl.LoadedExecutions(), 0u);
+  EXPECT_EQ(h.Execution(arn).status, model::ExecutionStatus::kRunning);
+  EXPECT_EQ(h.History(arn).size(), 3u);
+  model::HistoryRequest last;
+  last.reverse_order = true;
+  last.max_items = 1;
+  auto newest = h.engine().GetHistory(arn, last);
+  ASSERT_TRUE(newest.ok()) << newest.status().ToString();
+  ASSERT_EQ(newest->events.size(), 1u);
+  EXPECT_EQ(newest->events[0].type, model::EventType::kInvocationCompleted);
+  EXPECT_EQ(impl.LoadedExecutions(), 0u) << "a read re-cached the suspended execution";
+  EXPECT_EQ(
+      h.engine()
+          .GetHistory("arn:aws:lambda:us-east-1:123456789012:function:f/durable-execution/x/y", {})
+          .status()
+          .code(),
+      StatusCode::kNotFound);
+  h.Advance(2000);  // and it still resumes from the store
+  Session s2 = h.Next();
+  EXPECT_THAT(*s2.input().updated_operation_ids, ElementsAre("w1"));
+  s2.ReturnSucceeded("\"done\"");
+  EXPECT_EQ(h.Execution(arn).status, model::ExecutionStatus::kSucceeded);
+}
+
 TEST(CallbackTest, AwaitClosedFollowsAnExecutionThatWasSuspendedWhileWaiting) {
   Harness h;
   std::string arn = h.Start();

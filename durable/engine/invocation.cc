@@ -35,7 +35,6 @@ void EngineImpl::ScheduleInvocation(Live& live, ExecutionState& scratch, Transit
   inf.invocation_id = NewUuid();
   inf.request_id = NewUuid();
   inf.started_at = now;
-  inf.snapshots[1] = VisibleOperations(scratch);
   inf.next_snapshot = 2;
 
   InvocationRequest request;
@@ -45,9 +44,19 @@ void EngineImpl::ScheduleInvocation(Live& live, ExecutionState& scratch, Transit
   request.input.durable_execution_arn = arn;
   request.input.checkpoint_token =
       MakeCheckpointToken({scratch.execution.execution_id, inf.invocation_id, 1});
-  model::StateResponse first = Page(inf, 1, 0, SIZE_MAX);
-  request.input.initial_execution_state.operations = std::move(first.operations);
-  request.input.initial_execution_state.next_marker = std::move(first.next_marker);
+  std::vector<model::Operation> visible = VisibleOperations(scratch);
+  size_t bytes = 0;
+  for (const auto& op : visible) bytes += ApproxSize(op);
+  if (bytes <= options_.limits.envelope_page_bytes) {
+    // One page (the usual case): the operations go into the envelope as they are, without a
+    // snapshot kept for paging markers (no marker can refer to it).
+    request.input.initial_execution_state.operations = std::move(visible);
+  } else {
+    inf.snapshots[1] = std::move(visible);
+    model::StateResponse first = Page(inf, 1, 0, SIZE_MAX);
+    request.input.initial_execution_state.operations = std::move(first.operations);
+    request.input.initial_execution_state.next_marker = std::move(first.next_marker);
+  }
   std::vector<std::string> updated = live.updated_since_invocation;
   for (const auto& id : t.async_changed_ids) {
     if (std::find(updated.begin(), updated.end(), id) == updated.end()) updated.push_back(id);

@@ -10,21 +10,27 @@
 namespace durable::engine {
 
 Result<model::DurableExecution> EngineImpl::GetExecution(const std::string& arn) {
-  DURABLE_ASSIGN_OR_RETURN(LockedLive live, LockLive(arn));
+  // A read: an evicted (suspended) execution is read from the store and stays out of memory.
+  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(arn, /*cache=*/false));
+  std::lock_guard<std::mutex> lock(live->mu);
   if (live->purged) return NotFound("Durable execution not found: " + arn);
   return live->state.execution;
 }
 
 Result<model::HistoryResponse> EngineImpl::GetHistory(const std::string& arn,
                                                       const model::HistoryRequest& request) {
-  DURABLE_ASSIGN_OR_RETURN(std::shared_ptr<Live> live, GetLive(arn));
+  // Read straight from the store (which answers NotFound for an unknown or purged execution):
+  // loading the execution's state only to check that it exists would also bring a suspended,
+  // evicted execution back into memory.
   int32_t max_items = request.max_items.value_or(0);
   if (max_items < 0 || max_items > 1000) {
     return InvalidArgument("MaxItems must be between 0 and 1000.");
   }
   auto events = store_->Events(arn, 0, 0);
   if (!events.ok()) {
-    if (events.status().code() == StatusCode::kNotFound) return events.status();
+    if (events.status().code() == StatusCode::kNotFound) {
+      return NotFound("Durable execution not found: " + arn);
+    }
     return Internal("storage error: " + events.status().message());
   }
   std::vector<model::Event>& all = *events;

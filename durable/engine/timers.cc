@@ -1,8 +1,8 @@
 // The timer loop: sleeps until the earliest due timer (woken early when an earlier one is armed),
 // claims due timers from the store with a lease, and applies each through the pure core. A
-// fired timer is cleared (or re-armed) in the same commit that applies its effect.
+// fired timer is cleared (or re-armed) in the same commit that applies its effect. Claimed timers
+// are fired by a fixed pool of fire workers, so the loop keeps claiming while earlier ones commit.
 #include <algorithm>
-#include <atomic>
 #include <climits>
 #include <thread>
 #include <unordered_map>
@@ -56,8 +56,18 @@ void EngineImpl::TimerLoop() {
 void EngineImpl::RunDueTimersForTest() { RunDueTimers(/*parallel=*/false); }
 
 void EngineImpl::RunDueTimers(bool parallel) {
-  constexpr int kWorkers = 16;
+  constexpr size_t kWorkers = 16;
+  // Claimed but not yet fired groups beyond which claiming pauses (leases must not run out
+  // while timers wait in the queue).
+  constexpr size_t kMaxQueued = 1024;
+  if (parallel && fire_workers_.empty()) {
+    for (size_t w = 0; w < kWorkers; ++w) fire_workers_.emplace_back([this] { FireWorker(); });
+  }
   for (int round = 0; round < 1000; ++round) {
+    if (parallel) {
+      std::unique_lock<std::mutex> lock(fire_mu_);
+      fire_space_cv_.wait(lock, [&] { return fire_queue_.size() < kMaxQueued; });
+    }
     auto claimed = store_->ClaimDueTimers(clock_->NowMs(), options_.node_id,
                                           options_.limits.timer_lease_ms, parallel ? 256 : 64);
     if (!claimed.ok()) {
@@ -65,29 +75,43 @@ void EngineImpl::RunDueTimers(bool parallel) {
       return;
     }
     if (claimed->empty()) return;
-    if (!parallel || claimed->size() == 1) {
+    if (!parallel) {
       for (const auto& c : *claimed) FireTimer(c.timer);
       continue;
     }
-    // The timers of one execution stay together and in due order, on one thread.
-    std::vector<std::vector<const store::Timer*>> groups;
+    // The timers of one execution stay together and in due order, on one worker. The loop does
+    // not wait for them: it claims again (what fell due meanwhile) or goes back to sleep, while
+    // the workers' commits overlap.
+    std::vector<std::vector<store::Timer>> groups;
     std::unordered_map<std::string, size_t> group_of;
-    for (const auto& c : *claimed) {
+    for (auto& c : *claimed) {
       auto [it, added] = group_of.emplace(c.timer.key.arn, groups.size());
       if (added) groups.emplace_back();
-      groups[it->second].push_back(&c.timer);
+      groups[it->second].push_back(std::move(c.timer));
     }
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t g = next++; g < groups.size(); g = next++) {
-        for (const store::Timer* timer : groups[g]) FireTimer(*timer);
-      }
-    };
-    std::vector<std::thread> workers;
-    size_t n = std::min<size_t>(kWorkers, groups.size()) - 1;
-    for (size_t w = 0; w < n; ++w) workers.emplace_back(work);
-    work();
-    for (auto& w : workers) w.join();
+    {
+      std::lock_guard<std::mutex> lock(fire_mu_);
+      for (auto& g : groups) fire_queue_.push_back(std::move(g));
+    }
+    if (groups.size() == 1) {
+      fire_cv_.notify_one();
+    } else {
+      fire_cv_.notify_all();
+    }
+  }
+}
+
+void EngineImpl::FireWorker() {
+  std::unique_lock<std::mutex> lock(fire_mu_);
+  while (true) {
+    fire_cv_.wait(lock, [this] { return fire_stopping_ || !fire_queue_.empty(); });
+    if (fire_queue_.empty()) return;  // stopping, and nothing left
+    std::vector<store::Timer> group = std::move(fire_queue_.front());
+    fire_queue_.pop_front();
+    lock.unlock();
+    fire_space_cv_.notify_one();
+    for (const store::Timer& timer : group) FireTimer(timer);
+    lock.lock();
   }
 }
 

@@ -64,7 +64,7 @@ void InProcessInvoker::Invoke(engine::InvocationRequest request,
   done(Error("Sandbox.Shutdown", "the server is stopping"));
 }
 
-engine::InvocationResult InProcessInvoker::Run(const engine::InvocationRequest& request) {
+engine::InvocationResult InProcessInvoker::Run(engine::InvocationRequest request) {
   InProcessHandler handler;
   {
     std::lock_guard lock(mu_);
@@ -76,7 +76,7 @@ engine::InvocationResult InProcessInvoker::Run(const engine::InvocationRequest& 
     handler = *h;
   }
   try {
-    engine::InvocationResult result = handler(request);
+    engine::InvocationResult result = handler(std::move(request));
     if (!result.output && !result.function_error) {
       return Error("Runtime.InvalidOutput", "the handler returned neither output nor error");
     }
@@ -98,7 +98,7 @@ void InProcessInvoker::WorkerLoop() {
       task = std::move(queue_.front());
       queue_.pop_front();
     }
-    engine::InvocationResult result = Run(task.request);
+    engine::InvocationResult result = Run(std::move(task.request));
     task.done(std::move(result));
   }
 }

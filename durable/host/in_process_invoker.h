@@ -17,12 +17,12 @@
 
 namespace durable::host {
 
-using InProcessHandler =
-    std::function<engine::InvocationResult(const engine::InvocationRequest& request)>;
+// Takes the request by value: the invoker hands it over (moved), so a handler may take its parts.
+using InProcessHandler = std::function<engine::InvocationResult(engine::InvocationRequest request)>;
 
 class InProcessInvoker final : public engine::Invoker {
  public:
-  explicit InProcessInvoker(int threads = 8);
+  explicit InProcessInvoker(int threads = 32);
   ~InProcessInvoker() override;  // calls Shutdown()
   InProcessInvoker(const InProcessInvoker&) = delete;
   InProcessInvoker& operator=(const InProcessInvoker&) = delete;
@@ -47,7 +47,7 @@ class InProcessInvoker final : public engine::Invoker {
     std::function<void(engine::InvocationResult)> done;
   };
   void WorkerLoop();
-  engine::InvocationResult Run(const engine::InvocationRequest& request);
+  engine::InvocationResult Run(engine::InvocationRequest request);
   const InProcessHandler* FindLocked(const std::string& function_name) const;
 
   mutable std::mutex mu_;

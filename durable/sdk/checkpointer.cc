@@ -33,16 +33,23 @@ size_t ApproxSize(const model::OperationUpdate& u) {
 }  // namespace
 
 Checkpointer::Checkpointer(CheckpointClient* client, std::string arn, std::string token,
-                           const std::vector<model::Operation>& operations,
-                           CheckpointerOptions options)
+                           std::vector<model::Operation> operations, CheckpointerOptions options)
     : client_(client), arn_(std::move(arn)), options_(options), token_(std::move(token)) {
-  for (const auto& op : operations) ops_[op.id] = op;
+  Seed(std::move(operations));
 }
 
-std::optional<model::Operation> Checkpointer::Get(const std::string& id) const {
+void Checkpointer::Seed(std::vector<model::Operation> operations) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& op : operations) {
+    std::string id = op.id;
+    ops_.insert_or_assign(std::move(id), std::make_shared<const model::Operation>(std::move(op)));
+  }
+}
+
+std::shared_ptr<const model::Operation> Checkpointer::Get(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = ops_.find(id);
-  if (it == ops_.end()) return std::nullopt;
+  if (it == ops_.end()) return nullptr;
   return it->second;
 }
 
@@ -54,7 +61,7 @@ size_t Checkpointer::operation_count() const {
 std::vector<model::Operation> Checkpointer::operations() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<model::Operation> out;
-  for (const auto& [id, op] : ops_) out.push_back(op);
+  for (const auto& [id, op] : ops_) out.push_back(*op);
   return out;
 }
 
@@ -154,7 +161,9 @@ Status Checkpointer::SendBatch(const std::vector<model::OperationUpdate>& batch)
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (resp->checkpoint_token) token_ = *resp->checkpoint_token;
-    for (const auto& op : resp->operations) ops_[op.id] = op;
+    for (const auto& op : resp->operations) {
+      ops_.insert_or_assign(op.id, std::make_shared<const model::Operation>(op));
+    }
   }
   if (listener_ && !resp->operations.empty()) listener_(resp->operations);
   return Status::Ok();

@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -31,9 +32,14 @@ class Checkpointer {
   using ChangeListener = std::function<void(const std::vector<model::Operation>& changed)>;
 
   Checkpointer(CheckpointClient* client, std::string arn, std::string token,
-               const std::vector<model::Operation>& operations, CheckpointerOptions options = {});
+               std::vector<model::Operation> operations, CheckpointerOptions options = {});
+  // Adds the initial state's operations (moved in, no copy); an id already known is replaced.
+  // For use before the first checkpoint.
+  void Seed(std::vector<model::Operation> operations);
 
-  std::optional<model::Operation> Get(const std::string& id) const;
+  // The latest known state of operation `id` (null if unknown): a shared, immutable snapshot,
+  // so a lookup copies nothing (a later checkpoint response replaces the entry, not the object).
+  std::shared_ptr<const model::Operation> Get(const std::string& id) const;
   size_t operation_count() const;
   std::vector<model::Operation> operations() const;
 
@@ -60,7 +66,7 @@ class Checkpointer {
   ChangeListener listener_;
 
   mutable std::mutex mu_;  // guards everything below
-  std::map<std::string, model::Operation> ops_;
+  std::map<std::string, std::shared_ptr<const model::Operation>> ops_;
   std::deque<std::pair<uint64_t, model::OperationUpdate>> queue_;
   uint64_t next_seq_ = 1;
   uint64_t acked_seq_ = 0;

@@ -23,7 +23,7 @@ std::string DurableContext::RunChildOp(const OpRef& op, const RawChildOptions& o
     return fn(child);
   }
   auto stored = Lookup(op);
-  OperationInfo info = InfoOf(op, stored.has_value());
+  OperationInfo info = InfoOf(op, stored != nullptr);
   bool rebuild = false;
   if (stored) {
     const auto& details = stored->context_details;

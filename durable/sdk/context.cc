@@ -28,11 +28,11 @@ DurableContext::OpRef DurableContext::NextOp(model::OperationType type, std::str
   return op;
 }
 
-std::optional<model::Operation> DurableContext::Lookup(const OpRef& op) {
+std::shared_ptr<const model::Operation> DurableContext::Lookup(const OpRef& op) {
   auto stored = inv_->checkpointer().Get(op.id);
   if (!stored) {
     inv_->MarkExecuting();
-    return std::nullopt;
+    return nullptr;
   }
   std::string what;
   if (stored->type != op.type) {

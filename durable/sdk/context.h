@@ -353,7 +353,7 @@ class DurableContext {
   // --- used by the operation implementations ---
   OpRef NextOp(model::OperationType type, std::string sub_type, const std::string& name);
   // Checkpointed state of `op`, after the determinism check (mismatch -> execution FAILS).
-  std::optional<model::Operation> Lookup(const OpRef& op);
+  std::shared_ptr<const model::Operation> Lookup(const OpRef& op);
   model::OperationUpdate Update(const OpRef& op, model::OperationAction action) const;
   static OperationInfo InfoOf(const OpRef& op, bool is_replay);
   // Notifies plugins that `info`'s operation ended, with timestamps/attempt from the state.

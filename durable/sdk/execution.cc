@@ -13,15 +13,18 @@ using model::InvocationStatus;
 
 constexpr int kStatePageSize = 1000;
 
-Result<std::vector<model::Operation>> AllOperations(const model::InvocationInput& input,
+// Takes the envelope's operations over (`input` is left without them) and appends the pages.
+Result<std::vector<model::Operation>> AllOperations(model::InvocationInput& input,
                                                     CheckpointClient& client) {
-  std::vector<model::Operation> ops = input.initial_execution_state.operations;
+  std::vector<model::Operation> ops = std::move(input.initial_execution_state.operations);
+  input.initial_execution_state.operations.clear();
   std::optional<std::string> marker = input.initial_execution_state.next_marker;
   while (marker && !marker->empty()) {
     model::StateRequest req{input.checkpoint_token, marker, kStatePageSize};
     DURABLE_ASSIGN_OR_RETURN(model::StateResponse page,
                              client.GetState(input.durable_execution_arn, req));
-    ops.insert(ops.end(), page.operations.begin(), page.operations.end());
+    ops.insert(ops.end(), std::make_move_iterator(page.operations.begin()),
+               std::make_move_iterator(page.operations.end()));
     marker = page.next_marker;
   }
   return ops;
@@ -85,6 +88,13 @@ Result<InvocationOutput> RunHandler(const Handler& handler, DurableContext& root
 Result<InvocationOutput> RunDurableInvocation(const Handler& handler,
                                               const model::InvocationInput& input,
                                               CheckpointClient& client, const RunOptions& options) {
+  model::InvocationInput copy = input;
+  return RunDurableInvocation(handler, std::move(copy), client, options);
+}
+
+Result<InvocationOutput> RunDurableInvocation(const Handler& handler,
+                                              model::InvocationInput&& input,
+                                              CheckpointClient& client, const RunOptions& options) {
   if (input.durable_execution_arn.empty() || input.checkpoint_token.empty()) {
     return InvalidArgument(
         "Unexpected payload provided to start the durable execution: missing "
@@ -110,7 +120,8 @@ Result<InvocationOutput> RunDurableInvocation(const Handler& handler,
   internal::CheckpointerOptions cp_options;
   cp_options.retry_backoff_ms = options.checkpoint_retry_backoff_ms;
   auto checkpointer = std::make_unique<internal::Checkpointer>(
-      &client, input.durable_execution_arn, input.checkpoint_token, ops, cp_options);
+      &client, input.durable_execution_arn, input.checkpoint_token, std::vector<model::Operation>{},
+      cp_options);
   auto inv = std::make_shared<internal::Invocation>(
       std::move(checkpointer), input.durable_execution_arn, options.request_id, options.clock,
       options.log_sink, options.plugins, replaying, ops);
@@ -123,6 +134,7 @@ Result<InvocationOutput> RunDurableInvocation(const Handler& handler,
   info.updated_operation_ids = input.updated_operation_ids.value_or(std::vector<std::string>{});
   info.updated_operations_count = static_cast<int64_t>(info.updated_operation_ids.size());
   info.execution_start_timestamp = execution->start_timestamp;
+  inv->checkpointer().Seed(std::move(ops));  // `execution` pointed into ops: not used below
   if (inv->has_plugins()) {
     inv->checkpointer().SetChangeListener([weak = std::weak_ptr(inv)](const auto& changed) {
       auto self = weak.lock();

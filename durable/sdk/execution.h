@@ -38,5 +38,10 @@ Result<model::InvocationOutput> RunDurableInvocation(const Handler& handler,
                                                      const model::InvocationInput& input,
                                                      CheckpointClient& client,
                                                      const RunOptions& options = {});
+// The same, taking the input's operations over instead of copying them (in-process callers).
+Result<model::InvocationOutput> RunDurableInvocation(const Handler& handler,
+                                                     model::InvocationInput&& input,
+                                                     CheckpointClient& client,
+                                                     const RunOptions& options = {});
 
 }  // namespace durable::sdk

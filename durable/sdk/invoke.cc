@@ -11,7 +11,7 @@ std::string DurableContext::InvokeRaw(const std::string& name, const std::string
   if (function_name.empty()) ThrowInvalidArgument("Invoke needs a function name");
   OpRef op = NextOp(model::OperationType::kChainedInvoke, "ChainedInvoke", name);
   auto stored = Lookup(op);
-  OperationInfo info = InfoOf(op, stored.has_value());
+  OperationInfo info = InfoOf(op, stored != nullptr);
   if (!stored) {
     inv_->NotifyPlugins([&](Plugin& p) { p.OnOperationStart(info); });
     auto u = Update(op, model::OperationAction::kStart);

@@ -17,7 +17,7 @@ std::string DurableContext::StepRaw(const std::string& name,
   OpRef op = NextOp(model::OperationType::kStep, "Step", name);
   auto stored = Lookup(op);
   auto& cp = inv_->checkpointer();
-  OperationInfo info = InfoOf(op, stored.has_value());
+  OperationInfo info = InfoOf(op, stored != nullptr);
   if (stored) {
     switch (stored->status) {
       case OperationStatus::kSucceeded:

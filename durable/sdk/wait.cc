@@ -12,7 +12,7 @@ void DurableContext::WaitRaw(const std::string& name, int64_t seconds) {
   }
   OpRef op = NextOp(model::OperationType::kWait, "Wait", name);
   auto stored = Lookup(op);
-  OperationInfo info = InfoOf(op, stored.has_value());
+  OperationInfo info = InfoOf(op, stored != nullptr);
   if (stored) {
     if (model::IsTerminal(stored->status)) {  // SUCCEEDED (or CANCELLED)
       // Completed by the engine since the last invocation: its end is news to plugins.

@@ -3,11 +3,11 @@
 namespace durable::server {
 
 host::InProcessHandler MakeInProcessHandler(engine::Engine& engine, sdk::Handler handler) {
-  return [&engine, handler = std::move(handler)](const engine::InvocationRequest& request) {
+  return [&engine, handler = std::move(handler)](engine::InvocationRequest request) {
     EngineCheckpointClient client(engine);
     sdk::RunOptions options;
     options.request_id = request.request_id;
-    auto output = sdk::RunDurableInvocation(handler, request.input, client, options);
+    auto output = sdk::RunDurableInvocation(handler, std::move(request.input), client, options);
     engine::InvocationResult result;
     if (output.ok()) {
       result.output = std::move(*output);
