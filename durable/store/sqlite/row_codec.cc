@@ -72,6 +72,14 @@ Result<Unframed> Unframe(std::string_view blob, const char* what) {
   return u;
 }
 
+// Exact inverses of each other for any values (unsigned arithmetic wraps).
+int64_t Minus(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+int64_t Plus(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+
 bool IsFramed(std::string_view blob) { return !blob.empty() && blob[0] == kFramed; }
 
 // The result of the first present details of `op` (the one an operation of its type carries).
@@ -113,8 +121,10 @@ const model::Event* ResultEvent(const model::OperationRecord& rec,
 }
 
 std::string PackEvent(const model::Event& event, const model::Event* base) {
-  if (base == nullptr) return Frame(0, codec::EncodeEvent(event));
   model::Event copy = event;
+  copy.event_id = 0;  // the key holds it
+  if (base == nullptr) return Frame(0, codec::EncodeEvent(copy));
+  copy.event_timestamp = Minus(event.event_timestamp, base->event_timestamp);
   copy.id.reset();
   copy.name.reset();
   copy.sub_type.reset();
@@ -122,15 +132,18 @@ std::string PackEvent(const model::Event& event, const model::Event* base) {
   return Frame(base->event_id, codec::EncodeEvent(copy));
 }
 
-Result<model::Event> UnpackEvent(std::string_view blob, const EventLoader& load) {
+Result<model::Event> UnpackEvent(std::string_view blob, int64_t event_id, const EventLoader& load) {
   if (!IsFramed(blob)) return codec::DecodeEvent(blob);
   Result<Unframed> u = Unframe(blob, "event");
   if (!u.ok()) return u.status();
   Result<model::Event> ev = codec::DecodeEvent(u->body);
-  if (!ev.ok() || u->ref == 0) return ev;
+  if (!ev.ok()) return ev;
+  ev->event_id = event_id;
+  if (u->ref == 0) return ev;
   if (u->ref >= ev->event_id) return Internal("corrupt stored event reference");
   Result<model::Event> base = load(u->ref);
   if (!base.ok()) return Internal("stored event refers to a missing event");
+  ev->event_timestamp = Plus(ev->event_timestamp, base->event_timestamp);
   ev->id = base->id;
   ev->name = base->name;
   ev->sub_type = base->sub_type;
@@ -140,9 +153,23 @@ Result<model::Event> UnpackEvent(std::string_view blob, const EventLoader& load)
 
 std::string PackOperation(const model::OperationRecord& rec, const model::Event* result_event) {
   model::OperationRecord copy = rec;
-  copy.operation.id.clear();
-  if (result_event != nullptr) FirstResult(copy.operation)->reset();
-  return Frame(result_event ? result_event->event_id : 0, codec::EncodeOperation(copy));
+  model::Operation& op = copy.operation;
+  op.id.clear();
+  if (op.end_timestamp) op.end_timestamp = Minus(*op.end_timestamp, op.start_timestamp);
+  int64_t ref = 0;
+  if (result_event != nullptr) {
+    FirstResult(op)->reset();
+    op.start_timestamp = Minus(op.start_timestamp, result_event->event_timestamp);
+    ref = result_event->event_id * 2;
+    if (op.name == result_event->name && op.sub_type == result_event->sub_type &&
+        op.parent_id == result_event->parent_id) {
+      op.name.reset();
+      op.sub_type.reset();
+      op.parent_id.reset();
+      ref += 1;
+    }
+  }
+  return Frame(ref, codec::EncodeOperation(copy));
 }
 
 Result<model::OperationRecord> UnpackOperation(std::string_view id, std::string_view blob,
@@ -152,15 +179,34 @@ Result<model::OperationRecord> UnpackOperation(std::string_view id, std::string_
   if (!u.ok()) return u.status();
   Result<model::OperationRecord> rec = codec::DecodeOperation(u->body);
   if (!rec.ok()) return rec;
-  rec->operation.id = std::string(id);
-  if (u->ref == 0) return rec;
-  std::optional<std::string>* result = FirstResult(rec->operation);
-  if (result == nullptr || *result) return Internal("corrupt stored operation result reference");
-  Result<model::Event> ev = load(u->ref);
+  model::Operation& op = rec->operation;
+  op.id = std::string(id);
+  auto end_from_start = [&op] {
+    if (op.end_timestamp) op.end_timestamp = Plus(*op.end_timestamp, op.start_timestamp);
+  };
+  if (u->ref == 0) {
+    end_from_start();
+    return rec;
+  }
+  const int64_t event_id = u->ref / 2;
+  const bool names = (u->ref % 2) == 1;
+  std::optional<std::string>* result = FirstResult(op);
+  if (event_id == 0 || result == nullptr || *result ||
+      (names && (op.name || op.sub_type || op.parent_id))) {
+    return Internal("corrupt stored operation reference");
+  }
+  Result<model::Event> ev = load(event_id);
   if (!ev.ok() || !ev->result || !ev->result->payload) {
     return Internal("stored operation refers to a missing event result");
   }
   *result = std::move(ev->result->payload);
+  op.start_timestamp = Plus(op.start_timestamp, ev->event_timestamp);
+  end_from_start();
+  if (names) {
+    op.name = std::move(ev->name);
+    op.sub_type = std::move(ev->sub_type);
+    op.parent_id = std::move(ev->parent_id);
+  }
   return rec;
 }
 

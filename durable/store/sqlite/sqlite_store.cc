@@ -285,8 +285,7 @@ Status SqliteStore::WriteCommitBody(const Commit& commit, int64_t exec) {
         Query q, db_->Prepare("INSERT INTO operations (exec, id, callback_id, record) "
                               "VALUES (?, ?, ?, ?) ON CONFLICT (exec, id) DO UPDATE SET "
                               "callback_id = excluded.callback_id, record = excluded.record"));
-    const std::string blob =
-        sqlite::PackOperation(rec, sqlite::ResultEvent(rec, commit.events));
+    const std::string blob = sqlite::PackOperation(rec, sqlite::ResultEvent(rec, commit.events));
     const std::optional<std::string> no_callback;
     const std::optional<std::string>& callback_id =
         op.callback_details ? op.callback_details->callback_id : no_callback;
@@ -337,10 +336,12 @@ Status SqliteStore::UpdateMutableColumns(const model::DurableExecution& e, int64
 Status SqliteStore::InsertEvents(const Commit& commit, int64_t exec) {
   for (size_t i = 0; i < commit.events.size(); ++i) {
     const model::Event& ev = commit.events[i];
-    DURABLE_ASSIGN_OR_RETURN(
-        Query q, db_->Prepare("INSERT INTO events (exec, event_id, body) VALUES (?, ?, ?)"));
+    if (ev.event_id < 0 || ev.event_id >= sqlite::kEventIdLimit) {
+      return InvalidArgument("event id " + std::to_string(ev.event_id) + " out of range");
+    }
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("INSERT INTO events (k, body) VALUES (?, ?)"));
     const std::string blob = sqlite::PackEvent(ev, sqlite::EventBase(commit.events, i));
-    Status st = q.Bind(exec).Bind(ev.event_id).BindBlob(blob).Run();
+    Status st = q.Bind(sqlite::EventKey(exec, ev.event_id)).BindBlob(blob).Run();
     if (st.code() == StatusCode::kFailedPrecondition) {
       return FailedPrecondition("event id " + std::to_string(ev.event_id) + " already exists");
     }
@@ -414,9 +415,14 @@ Status SqliteStore::Purge(const std::string& arn) {
       DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("DELETE FROM timers WHERE arn = ?"));
       DURABLE_RETURN_IF_ERROR(q.Bind(arn).Run());
     }
+    {
+      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("DELETE FROM events WHERE k >= ? AND k < ?"));
+      DURABLE_RETURN_IF_ERROR(
+          q.Bind(sqlite::EventKey(*exec, 0)).Bind(sqlite::EventKey(*exec + 1, 0)).Run());
+    }
     for (const char* sql :
-         {"DELETE FROM events WHERE exec = ?", "DELETE FROM operations WHERE exec = ?",
-          "DELETE FROM checkpoint_answers WHERE exec = ?", "DELETE FROM executions WHERE id = ?"}) {
+         {"DELETE FROM operations WHERE exec = ?", "DELETE FROM checkpoint_answers WHERE exec = ?",
+          "DELETE FROM executions WHERE id = ?"}) {
       DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
       DURABLE_RETURN_IF_ERROR(q.Bind(*exec).Run());
     }

@@ -55,14 +55,13 @@ void BindListFilters(Query& q, const model::ListRequest& r) {
 Result<model::Event> SqliteStore::LoadEventLocked(int64_t exec, int64_t event_id) {
   std::string blob;
   {
-    DURABLE_ASSIGN_OR_RETURN(
-        Query q, db_->Prepare("SELECT body FROM events WHERE exec = ? AND event_id = ?"));
-    DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(exec).Bind(event_id).Step());
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT body FROM events WHERE k = ?"));
+    DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(sqlite::EventKey(exec, event_id)).Step());
     if (!found) return Internal("stored event " + std::to_string(event_id) + " is missing");
     blob = std::string(q.Blob(0));
   }  // the statement is reset before a reference is followed (which prepares it again)
-  return sqlite::UnpackEvent(
-      blob, [this, exec](int64_t ref) { return LoadEventLocked(exec, ref); });
+  return sqlite::UnpackEvent(blob, event_id,
+                             [this, exec](int64_t ref) { return LoadEventLocked(exec, ref); });
 }
 
 Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
@@ -95,8 +94,7 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
     auto load = [this, exec](int64_t ref) { return LoadEventLocked(exec, ref); };
     snap.operations.reserve(rows.size());
     for (const auto& [id, blob] : rows) {
-      DURABLE_ASSIGN_OR_RETURN(model::OperationRecord rec,
-                               sqlite::UnpackOperation(id, blob, load));
+      DURABLE_ASSIGN_OR_RETURN(model::OperationRecord rec, sqlite::UnpackOperation(id, blob, load));
       snap.operations.push_back(std::move(rec));
     }
     std::sort(snap.operations.begin(), snap.operations.end(),
@@ -128,15 +126,18 @@ Result<std::vector<model::Event>> SqliteStore::Events(const std::string& arn,
   Status st = InReadTxn([&]() -> Status {
     DURABLE_ASSIGN_OR_RETURN(std::optional<int64_t> exec, ExecKeyLocked(arn));
     if (!exec) return NotFound("durable execution " + arn + " not found");
-    std::vector<std::string> blobs;
+    std::vector<std::pair<int64_t, std::string>> rows;
     {
-      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT body FROM events WHERE exec = ? AND "
-                                                     "event_id > ? ORDER BY event_id LIMIT ?"));
-      q.Bind(*exec).Bind(after_event_id).Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
+      DURABLE_ASSIGN_OR_RETURN(
+          Query q,
+          db_->Prepare("SELECT k, body FROM events WHERE k > ? AND k < ? ORDER BY k LIMIT ?"));
+      const int64_t after = std::clamp<int64_t>(after_event_id, -1, sqlite::kEventIdLimit - 1);
+      q.Bind(sqlite::EventKey(*exec, after)).Bind(sqlite::EventKey(*exec + 1, 0));
+      q.Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
       while (true) {
         DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
         if (!row) break;
-        blobs.emplace_back(q.Blob(0));
+        rows.emplace_back(q.Int(0) - sqlite::EventKey(*exec, 0), std::string(q.Blob(1)));
       }
     }
     // A reference points to an earlier event: usually one just decoded.
@@ -146,9 +147,9 @@ Result<std::vector<model::Event>> SqliteStore::Events(const std::string& arn,
       if (it != index.end()) return events[it->second];
       return LoadEventLocked(*exec, ref);
     };
-    events.reserve(blobs.size());
-    for (const std::string& blob : blobs) {
-      DURABLE_ASSIGN_OR_RETURN(model::Event ev, sqlite::UnpackEvent(blob, load));
+    events.reserve(rows.size());
+    for (const auto& [event_id, blob] : rows) {
+      DURABLE_ASSIGN_OR_RETURN(model::Event ev, sqlite::UnpackEvent(blob, event_id, load));
       index[ev.event_id] = events.size();
       events.push_back(std::move(ev));
     }

@@ -340,11 +340,13 @@ TEST(SqliteStoreTest, Version2CarriesVersion1RowsOverAndKeepsTheLatestAnswer) {
   EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 3);
   EXPECT_EQ(RawInt(path, "SELECT count(*) FROM checkpoint_answers"), 1);
   EXPECT_EQ(store->FindReplay("a", "c3", "t3")->value().response_body, "body3");
-  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM operations o JOIN executions x ON x.id = o.exec "
-                         "WHERE x.arn = 'a' AND o.id = 'op'"),
+  EXPECT_EQ(RawInt(path,
+                   "SELECT count(*) FROM operations o JOIN executions x ON x.id = o.exec "
+                   "WHERE x.arn = 'a' AND o.id = 'op'"),
             1);
-  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM events e JOIN executions x ON x.id = e.exec "
-                         "WHERE x.arn = 'a' AND e.event_id = 1"),
+  EXPECT_EQ(RawInt(path,
+                   "SELECT count(*) FROM events e JOIN executions x ON e.k = x.id * "
+                   "4294967296 + 1 WHERE x.arn = 'a'"),
             1);
   Result<std::pair<std::string, std::string>> cb = store->FindCallback("cb-1");
   ASSERT_TRUE(cb.ok()) << cb.status().ToString();
@@ -392,7 +394,8 @@ TEST(SqliteStoreTest, Version3CarriesVersion2RowsOver) {
             "INSERT INTO executions (arn, name, execution_id, function_name, function_arn, "
             "version, status, start_ts, result, execution_timeout_s, retention_days, "
             "next_event_id, next_sequence, failed_invocations) VALUES (?, ?, ?, ?, ?, ?, "
-            "'SUCCEEDED', " + std::to_string(x->start_timestamp) + ", ?, 60, 7, 3, 8, 0)",
+            "'SUCCEEDED', " +
+                std::to_string(x->start_timestamp) + ", ?, 60, 7, 3, 8, 0)",
             {x->arn, x->name, x->execution_id, x->function_name, x->function_arn, x->version,
              "\"done\""});
   }
@@ -407,11 +410,11 @@ TEST(SqliteStoreTest, Version3CarriesVersion2RowsOver) {
             3);
   }
   for (const model::Event* ev : {&ev1, &ev2}) {
-    RawExec(raw, "INSERT INTO events (arn, event_id, type, event_ts, body) VALUES (?, ?, 't', 1, ?)",
+    RawExec(raw,
+            "INSERT INTO events (arn, event_id, type, event_ts, body) VALUES (?, ?, 't', 1, ?)",
             {e.arn, std::to_string(ev->event_id), codec::EncodeEvent(*ev)}, 2);
   }
-  RawExec(raw,
-          "INSERT INTO timers (arn, kind, operation_id, due_at) VALUES (?, 0, 'op', 50)",
+  RawExec(raw, "INSERT INTO timers (arn, kind, operation_id, due_at) VALUES (?, 0, 'op', 50)",
           {e.arn});
   RawExec(raw, "INSERT INTO checkpoint_answers VALUES (?, 'c', 't', 'h', ?)", {e.arn, "answer"}, 1);
   sqlite3_close(raw);
@@ -474,18 +477,22 @@ TEST(SqliteStoreTest, AResultStoredOnceInItsEventReadsBackExactly) {
   for (const model::OperationRecord& base : EveryOperationType()) {
     model::OperationRecord rec = base;
     // Results in every details member present; the first one is the one events report.
-    for (auto* r : {rec.operation.step_details ? &rec.operation.step_details->result : nullptr,
-                    rec.operation.context_details ? &rec.operation.context_details->result
-                                                  : nullptr,
-                    rec.operation.callback_details ? &rec.operation.callback_details->result
-                                                   : nullptr,
-                    rec.operation.chained_invoke_details
-                        ? &rec.operation.chained_invoke_details->result
-                        : nullptr}) {
+    for (auto* r :
+         {rec.operation.step_details ? &rec.operation.step_details->result : nullptr,
+          rec.operation.context_details ? &rec.operation.context_details->result : nullptr,
+          rec.operation.callback_details ? &rec.operation.callback_details->result : nullptr,
+          rec.operation.chained_invoke_details ? &rec.operation.chained_invoke_details->result
+                                               : nullptr}) {
       if (r != nullptr) *r = payload + rec.operation.id;
     }
     model::Event started = FullEvent(model::EventType::kStepStarted, next_event++);
     started.id = rec.operation.id;
+    if (written.size() % 2 == 0) {
+      // Events usually carry the operation's name, sub_type and parent id (then stored once).
+      started.name = rec.operation.name;
+      started.sub_type = rec.operation.sub_type;
+      started.parent_id = rec.operation.parent_id;
+    }
     model::Event done = FullEvent(model::EventType::kStepSucceeded, next_event++);
     done.id = started.id;
     done.name = started.name;
@@ -539,6 +546,26 @@ TEST(SqliteStoreTest, AResultStoredOnceInItsEventReadsBackExactly) {
     store = MustOpen(path);
     ASSERT_NE(store, nullptr);
   }
+}
+
+TEST(SqliteStoreTest, EventIdsOutsideTheKeyRangeAreRefused) {
+  std::unique_ptr<SqliteStore> store = MustOpen(TempDir::NewFile());
+  ASSERT_NE(store, nullptr);
+  model::DurableExecution e = FullExecution("a", 1000);
+  ASSERT_TRUE(store->Create(FirstCommit(e)).ok());
+  for (int64_t id : {int64_t{-1}, int64_t{1} << 32}) {
+    Commit c;
+    c.arn = e.arn;
+    c.events = {FullEvent(model::EventType::kStepStarted, id)};
+    EXPECT_EQ(store->Apply(c).code(), StatusCode::kInvalidArgument) << id;
+  }
+  Commit ok;
+  ok.arn = e.arn;
+  ok.events = {FullEvent(model::EventType::kStepStarted, (int64_t{1} << 32) - 1)};
+  ASSERT_TRUE(store->Apply(ok).ok());
+  EXPECT_EQ(store->Events(e.arn, 1, 0)->size(), 1u);
+  EXPECT_TRUE(store->Events(e.arn, int64_t{1} << 40, 0)->empty());
+  EXPECT_EQ(store->Events(e.arn, -5, 0)->size(), 2u);
 }
 
 TEST(SqliteStoreTest, SchemaIsAppliedOnceAndRecorded) {
