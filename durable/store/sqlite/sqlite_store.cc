@@ -9,6 +9,7 @@
 #include "durable/store/codec.h"
 #include "durable/store/sqlite/db.h"
 #include "durable/store/sqlite/migrations.h"
+#include "durable/store/sqlite/row_codec.h"
 #include "durable/store/sqlite/rows.h"
 
 namespace durable::store {
@@ -47,13 +48,13 @@ std::string Placeholders(int n) {
 
 std::string InsertExecutionSql() {
   return std::string("INSERT INTO executions (") + sqlite::kExecutionColumns + ") VALUES " +
-         Placeholders(sqlite::kExecutionColumnCount);
+         Placeholders(sqlite::kExecutionColumnCount) + " RETURNING id";
 }
 
 // Same column order as kExecutionColumns (arn is re-bound to itself), then the key.
 std::string UpdateExecutionSql() {
   return std::string("UPDATE executions SET (") + sqlite::kExecutionColumns +
-         ") = " + Placeholders(sqlite::kExecutionColumnCount) + " WHERE arn = ?";
+         ") = " + Placeholders(sqlite::kExecutionColumnCount) + " WHERE id = ?";
 }
 
 }  // namespace
@@ -102,9 +103,11 @@ Status SqliteStore::InReadTxn(const std::function<Status()>& body) {
   return st.ok() ? end : st;
 }
 
-Result<bool> SqliteStore::ExistsLocked(const std::string& arn) {
-  DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT 1 FROM executions WHERE arn = ?"));
-  return q.Bind(arn).Step();
+Result<std::optional<int64_t>> SqliteStore::ExecKeyLocked(const std::string& arn) {
+  DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT id FROM executions WHERE arn = ?"));
+  DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(arn).Step());
+  if (!found) return std::optional<int64_t>();
+  return std::optional<int64_t>(q.Int(0));
 }
 
 Status SqliteStore::Create(const Commit& first) {
@@ -206,8 +209,8 @@ void SqliteStore::WriteGroup(const std::vector<Pending*>& group) {
 Status SqliteStore::CreateBody(const Commit& first) {
   const model::DurableExecution& e = *first.execution;
   {
-    DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(first.arn));
-    if (exists) return AlreadyExists("durable execution " + first.arn + " already exists");
+    DURABLE_ASSIGN_OR_RETURN(std::optional<int64_t> existing, ExecKeyLocked(first.arn));
+    if (existing) return AlreadyExists("durable execution " + first.arn + " already exists");
     DURABLE_ASSIGN_OR_RETURN(
         Query by_name,
         db_->Prepare("SELECT 1 FROM executions WHERE function_name = ? AND name = ?"));
@@ -219,8 +222,10 @@ Status SqliteStore::CreateBody(const Commit& first) {
     DURABLE_ASSIGN_OR_RETURN(Query insert, db_->Prepare(InsertExecutionSql()));
     sqlite::ExecutionRow row(e);
     row.Bind(insert);
-    DURABLE_RETURN_IF_ERROR(insert.Run());
-    return WriteCommitBody(first);
+    DURABLE_ASSIGN_OR_RETURN(bool inserted, insert.Step());
+    if (!inserted) return Internal("inserting execution " + first.arn + " returned no key");
+    const int64_t exec = insert.Int(0);
+    return WriteCommitBody(first, exec);
   }
 }
 
@@ -230,9 +235,10 @@ Status SqliteStore::ApplyBody(const Commit& commit) {
         Query cur, db_->Prepare("SELECT status, name, execution_id, function_name, function_arn, "
                                 "version, start_ts, input_payload, execution_timeout_s, "
                                 "retention_days, tenant_id, trace_header, parent_arn, "
-                                "parent_operation_id FROM executions WHERE arn = ?"));
+                                "parent_operation_id, id FROM executions WHERE arn = ?"));
     DURABLE_ASSIGN_OR_RETURN(bool exists, cur.Bind(commit.arn).Step());
     if (!exists) return NotFound("durable execution " + commit.arn + " not found");
+    const int64_t exec = cur.Int(14);
     auto fixed_columns_unchanged = [&cur](const model::DurableExecution& e) {
       return e.name == cur.Text(1) && e.execution_id == cur.Text(2) &&
              e.function_name == cur.Text(3) && e.function_arn == cur.Text(4) &&
@@ -248,7 +254,7 @@ Status SqliteStore::ApplyBody(const Commit& commit) {
       // Setting only those leaves the name and start indexes untouched (SQLite rewrites an index
       // only if one of its columns is SET).
       const bool status_changed = model::ToString(commit.execution->status) != cur.Text(0);
-      DURABLE_RETURN_IF_ERROR(UpdateMutableColumns(*commit.execution, status_changed));
+      DURABLE_RETURN_IF_ERROR(UpdateMutableColumns(*commit.execution, exec, status_changed));
     } else if (commit.execution) {
       const model::DurableExecution& e = *commit.execution;
       DURABLE_ASSIGN_OR_RETURN(
@@ -264,49 +270,47 @@ Status SqliteStore::ApplyBody(const Commit& commit) {
       DURABLE_ASSIGN_OR_RETURN(Query update, db_->Prepare(UpdateExecutionSql()));
       sqlite::ExecutionRow row(e);
       row.Bind(update);
-      DURABLE_RETURN_IF_ERROR(update.Bind(commit.arn).Run());
+      DURABLE_RETURN_IF_ERROR(update.Bind(exec).Run());
     }
-    return WriteCommitBody(commit);
+    return WriteCommitBody(commit, exec);
   }
 }
 
-Status SqliteStore::WriteCommitBody(const Commit& commit) {
+Status SqliteStore::WriteCommitBody(const Commit& commit, int64_t exec) {
+  // Events first: operation rows may refer to an event of the same commit for their result.
+  DURABLE_RETURN_IF_ERROR(InsertEvents(commit, exec));
   for (const model::OperationRecord& rec : commit.operations) {
     const model::Operation& op = rec.operation;
     DURABLE_ASSIGN_OR_RETURN(
-        Query q, db_->Prepare("INSERT INTO operations (arn, id, sequence, type, status, "
-                              "callback_id, record) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                              "ON CONFLICT (arn, id) DO UPDATE SET sequence = excluded.sequence, "
-                              "type = excluded.type, status = excluded.status, "
+        Query q, db_->Prepare("INSERT INTO operations (exec, id, callback_id, record) "
+                              "VALUES (?, ?, ?, ?) ON CONFLICT (exec, id) DO UPDATE SET "
                               "callback_id = excluded.callback_id, record = excluded.record"));
-    const std::string blob = codec::EncodeOperation(rec);
+    const std::string blob = sqlite::PackOperation(rec, sqlite::ResultEvent(rec, commit.events));
     const std::optional<std::string> no_callback;
     const std::optional<std::string>& callback_id =
         op.callback_details ? op.callback_details->callback_id : no_callback;
-    q.Bind(commit.arn).Bind(op.id).Bind(rec.meta.sequence).Bind(model::ToString(op.type));
-    DURABLE_RETURN_IF_ERROR(
-        q.Bind(model::ToString(op.status)).Bind(callback_id).BindBlob(blob).Run());
+    DURABLE_RETURN_IF_ERROR(q.Bind(exec).Bind(op.id).Bind(callback_id).BindBlob(blob).Run());
   }
-  DURABLE_RETURN_IF_ERROR(InsertEvents(commit));
   DURABLE_RETURN_IF_ERROR(WriteTimers(commit));
   if (commit.replay) {
     const CheckpointReplay& r = *commit.replay;
     // Only the latest answer of an execution can be asked for again (see docs/storage.md).
     DURABLE_ASSIGN_OR_RETURN(Query q,
-                             db_->Prepare("INSERT INTO checkpoint_answers (arn, client_token, "
+                             db_->Prepare("INSERT INTO checkpoint_answers (exec, client_token, "
                                           "checkpoint_token, request_hash, response_body) "
-                                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (arn) DO UPDATE SET "
+                                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (exec) DO UPDATE SET "
                                           "client_token = excluded.client_token, "
                                           "checkpoint_token = excluded.checkpoint_token, "
                                           "request_hash = excluded.request_hash, "
                                           "response_body = excluded.response_body"));
-    q.Bind(commit.arn).Bind(r.client_token).Bind(r.checkpoint_token).Bind(r.request_hash);
+    q.Bind(exec).Bind(r.client_token).Bind(r.checkpoint_token).Bind(r.request_hash);
     DURABLE_RETURN_IF_ERROR(q.BindBlob(r.response_body).Run());
   }
   return Status::Ok();
 }
 
-Status SqliteStore::UpdateMutableColumns(const model::DurableExecution& e, bool status_changed) {
+Status SqliteStore::UpdateMutableColumns(const model::DurableExecution& e, int64_t exec,
+                                         bool status_changed) {
   std::optional<std::string> error_blob;
   if (e.error) error_blob = codec::EncodeError(*e.error);
   DURABLE_ASSIGN_OR_RETURN(
@@ -314,10 +318,10 @@ Status SqliteStore::UpdateMutableColumns(const model::DurableExecution& e, bool 
       db_->Prepare(status_changed
                        ? "UPDATE executions SET status = ?, end_ts = ?, result = ?, error = ?, "
                          "next_event_id = ?, next_sequence = ?, failed_invocations = ?, "
-                         "invoke_at = ?, retain_until = ? WHERE arn = ?"
+                         "invoke_at = ?, retain_until = ? WHERE id = ?"
                        : "UPDATE executions SET end_ts = ?, result = ?, error = ?, "
                          "next_event_id = ?, next_sequence = ?, failed_invocations = ?, "
-                         "invoke_at = ?, retain_until = ? WHERE arn = ?"));
+                         "invoke_at = ?, retain_until = ? WHERE id = ?"));
   if (status_changed) q.Bind(model::ToString(e.status));
   q.Bind(e.end_timestamp).Bind(e.result);
   if (error_blob) {
@@ -326,17 +330,18 @@ Status SqliteStore::UpdateMutableColumns(const model::DurableExecution& e, bool 
     q.BindNull();
   }
   q.Bind(e.next_event_id).Bind(e.next_sequence).Bind(int64_t{e.failed_invocations});
-  return q.Bind(e.invoke_at).Bind(e.retain_until).Bind(e.arn).Run();
+  return q.Bind(e.invoke_at).Bind(e.retain_until).Bind(exec).Run();
 }
 
-Status SqliteStore::InsertEvents(const Commit& commit) {
-  for (const model::Event& ev : commit.events) {
-    DURABLE_ASSIGN_OR_RETURN(
-        Query q, db_->Prepare("INSERT INTO events (arn, event_id, type, event_ts, body) "
-                              "VALUES (?, ?, ?, ?, ?)"));
-    const std::string blob = codec::EncodeEvent(ev);
-    q.Bind(commit.arn).Bind(ev.event_id).Bind(model::ToString(ev.type)).Bind(ev.event_timestamp);
-    Status st = q.BindBlob(blob).Run();
+Status SqliteStore::InsertEvents(const Commit& commit, int64_t exec) {
+  for (size_t i = 0; i < commit.events.size(); ++i) {
+    const model::Event& ev = commit.events[i];
+    if (ev.event_id < 0 || ev.event_id >= sqlite::kEventIdLimit) {
+      return InvalidArgument("event id " + std::to_string(ev.event_id) + " out of range");
+    }
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("INSERT INTO events (k, body) VALUES (?, ?)"));
+    const std::string blob = sqlite::PackEvent(ev, sqlite::EventBase(commit.events, i));
+    Status st = q.Bind(sqlite::EventKey(exec, ev.event_id)).BindBlob(blob).Run();
     if (st.code() == StatusCode::kFailedPrecondition) {
       return FailedPrecondition("event id " + std::to_string(ev.event_id) + " already exists");
     }
@@ -404,14 +409,22 @@ Result<std::vector<ClaimedTimer>> SqliteStore::ClaimDueTimers(TimestampMs now,
 Status SqliteStore::Purge(const std::string& arn) {
   std::lock_guard<std::mutex> lock(mu_);
   return InWriteTxn([&]() -> Status {
-    DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(arn));
-    if (!exists) return NotFound("durable execution " + arn + " not found");
-    for (const char* sql :
-         {"DELETE FROM timers WHERE arn = ?", "DELETE FROM events WHERE arn = ?",
-          "DELETE FROM operations WHERE arn = ?", "DELETE FROM checkpoint_answers WHERE arn = ?",
-          "DELETE FROM executions WHERE arn = ?"}) {
-      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
+    DURABLE_ASSIGN_OR_RETURN(std::optional<int64_t> exec, ExecKeyLocked(arn));
+    if (!exec) return NotFound("durable execution " + arn + " not found");
+    {
+      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("DELETE FROM timers WHERE arn = ?"));
       DURABLE_RETURN_IF_ERROR(q.Bind(arn).Run());
+    }
+    {
+      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("DELETE FROM events WHERE k >= ? AND k < ?"));
+      DURABLE_RETURN_IF_ERROR(
+          q.Bind(sqlite::EventKey(*exec, 0)).Bind(sqlite::EventKey(*exec + 1, 0)).Run());
+    }
+    for (const char* sql :
+         {"DELETE FROM operations WHERE exec = ?", "DELETE FROM checkpoint_answers WHERE exec = ?",
+          "DELETE FROM executions WHERE id = ?"}) {
+      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
+      DURABLE_RETURN_IF_ERROR(q.Bind(*exec).Run());
     }
     return Status::Ok();
   });

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,11 +88,15 @@ class SqliteStore final : public Store {
   // Runs `body` inside a read transaction (a consistent snapshot). REQUIRES: mu_ held.
   Status InReadTxn(const std::function<Status()>& body);
   // REQUIRES: mu_ held, inside a write transaction.
-  Status WriteCommitBody(const Commit& commit);
-  Result<bool> ExistsLocked(const std::string& arn);
-  Status InsertEvents(const Commit& commit);
+  // `exec` is the execution's integer key (executions.id).
+  Status WriteCommitBody(const Commit& commit, int64_t exec);
+  // The integer key of execution `arn`, if it exists. REQUIRES: mu_ held.
+  Result<std::optional<int64_t>> ExecKeyLocked(const std::string& arn);
+  Status InsertEvents(const Commit& commit, int64_t exec);
   // Writes the columns of `e` that change during an execution's life. REQUIRES: as above.
-  Status UpdateMutableColumns(const model::DurableExecution& e, bool status_changed);
+  Status UpdateMutableColumns(const model::DurableExecution& e, int64_t exec, bool status_changed);
+  // Reads event `event_id` of execution `exec` (resolving its references). REQUIRES: mu_ held.
+  Result<model::Event> LoadEventLocked(int64_t exec, int64_t event_id);
   Status WriteTimers(const Commit& commit);
 
   std::mutex mu_;  // guards the connection

@@ -1,10 +1,13 @@
 // SqliteStore: the read path (Load, FindByName, Events, List, lookups, NextDueAt).
+#include <algorithm>
 #include <string>
+#include <unordered_map>
 
 #include "durable/base/macros.h"
 #include "durable/store/codec.h"
 #include "durable/store/list_page.h"
 #include "durable/store/sqlite/db.h"
+#include "durable/store/sqlite/row_codec.h"
 #include "durable/store/sqlite/rows.h"
 #include "durable/store/sqlite/sqlite_store.h"
 
@@ -49,24 +52,57 @@ void BindListFilters(Query& q, const model::ListRequest& r) {
 
 }  // namespace
 
+Result<model::Event> SqliteStore::LoadEventLocked(int64_t exec, int64_t event_id) {
+  std::string blob;
+  {
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT body FROM events WHERE k = ?"));
+    DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(sqlite::EventKey(exec, event_id)).Step());
+    if (!found) return Internal("stored event " + std::to_string(event_id) + " is missing");
+    blob = std::string(q.Blob(0));
+  }  // the statement is reset before a reference is followed (which prepares it again)
+  return sqlite::UnpackEvent(blob, event_id,
+                             [this, exec](int64_t ref) { return LoadEventLocked(exec, ref); });
+}
+
 Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
   ExecutionSnapshot snap;
   std::lock_guard<std::mutex> lock(mu_);
   Status st = InReadTxn([&]() -> Status {
-    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(SelectExecutionSql("arn = ?")));
-    DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(arn).Step());
-    if (!found) return NotFound("durable execution " + arn + " not found");
-    DURABLE_ASSIGN_OR_RETURN(snap.execution, sqlite::ReadExecution(q));
-    DURABLE_ASSIGN_OR_RETURN(
-        Query ops,
-        db_->Prepare("SELECT record FROM operations WHERE arn = ? ORDER BY sequence, id"));
-    ops.Bind(arn);
-    while (true) {
-      DURABLE_ASSIGN_OR_RETURN(bool row, ops.Step());
-      if (!row) return Status::Ok();
-      DURABLE_ASSIGN_OR_RETURN(model::OperationRecord rec, codec::DecodeOperation(ops.Blob(0)));
+    int64_t exec = 0;
+    {
+      DURABLE_ASSIGN_OR_RETURN(Query q,
+                               db_->Prepare("SELECT id, " + std::string(sqlite::kExecutionColumns) +
+                                            " FROM executions WHERE arn = ?"));
+      DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(arn).Step());
+      if (!found) return NotFound("durable execution " + arn + " not found");
+      exec = q.Int(0);
+      DURABLE_ASSIGN_OR_RETURN(snap.execution, sqlite::ReadExecution(q, 1));
+    }
+    // Rows are read first and decoded afterwards: decoding may read events (a result stored once,
+    // in the event that reported it).
+    std::vector<std::pair<std::string, std::string>> rows;
+    {
+      DURABLE_ASSIGN_OR_RETURN(Query ops,
+                               db_->Prepare("SELECT id, record FROM operations WHERE exec = ?"));
+      ops.Bind(exec);
+      while (true) {
+        DURABLE_ASSIGN_OR_RETURN(bool row, ops.Step());
+        if (!row) break;
+        rows.emplace_back(ops.Text(0), std::string(ops.Blob(1)));
+      }
+    }
+    auto load = [this, exec](int64_t ref) { return LoadEventLocked(exec, ref); };
+    snap.operations.reserve(rows.size());
+    for (const auto& [id, blob] : rows) {
+      DURABLE_ASSIGN_OR_RETURN(model::OperationRecord rec, sqlite::UnpackOperation(id, blob, load));
       snap.operations.push_back(std::move(rec));
     }
+    std::sort(snap.operations.begin(), snap.operations.end(),
+              [](const model::OperationRecord& a, const model::OperationRecord& b) {
+                if (a.meta.sequence != b.meta.sequence) return a.meta.sequence < b.meta.sequence;
+                return a.operation.id < b.operation.id;
+              });
+    return Status::Ok();
   });
   if (!st.ok()) return st;
   return snap;
@@ -88,17 +124,36 @@ Result<std::vector<model::Event>> SqliteStore::Events(const std::string& arn,
   std::vector<model::Event> events;
   std::lock_guard<std::mutex> lock(mu_);
   Status st = InReadTxn([&]() -> Status {
-    DURABLE_ASSIGN_OR_RETURN(bool exists, ExistsLocked(arn));
-    if (!exists) return NotFound("durable execution " + arn + " not found");
-    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT body FROM events WHERE arn = ? AND "
-                                                   "event_id > ? ORDER BY event_id LIMIT ?"));
-    q.Bind(arn).Bind(after_event_id).Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
-    while (true) {
-      DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) return Status::Ok();
-      DURABLE_ASSIGN_OR_RETURN(model::Event ev, codec::DecodeEvent(q.Blob(0)));
+    DURABLE_ASSIGN_OR_RETURN(std::optional<int64_t> exec, ExecKeyLocked(arn));
+    if (!exec) return NotFound("durable execution " + arn + " not found");
+    std::vector<std::pair<int64_t, std::string>> rows;
+    {
+      DURABLE_ASSIGN_OR_RETURN(
+          Query q,
+          db_->Prepare("SELECT k, body FROM events WHERE k > ? AND k < ? ORDER BY k LIMIT ?"));
+      const int64_t after = std::clamp<int64_t>(after_event_id, -1, sqlite::kEventIdLimit - 1);
+      q.Bind(sqlite::EventKey(*exec, after)).Bind(sqlite::EventKey(*exec + 1, 0));
+      q.Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
+      while (true) {
+        DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) break;
+        rows.emplace_back(q.Int(0) - sqlite::EventKey(*exec, 0), std::string(q.Blob(1)));
+      }
+    }
+    // A reference points to an earlier event: usually one just decoded.
+    std::unordered_map<int64_t, size_t> index;
+    auto load = [&](int64_t ref) -> Result<model::Event> {
+      auto it = index.find(ref);
+      if (it != index.end()) return events[it->second];
+      return LoadEventLocked(*exec, ref);
+    };
+    events.reserve(rows.size());
+    for (const auto& [event_id, blob] : rows) {
+      DURABLE_ASSIGN_OR_RETURN(model::Event ev, sqlite::UnpackEvent(blob, event_id, load));
+      index[ev.event_id] = events.size();
       events.push_back(std::move(ev));
     }
+    return Status::Ok();
   });
   if (!st.ok()) return st;
   return events;
@@ -138,7 +193,8 @@ Result<std::pair<std::string, std::string>> SqliteStore::FindCallback(
     const std::string& callback_id) {
   std::lock_guard<std::mutex> lock(mu_);
   DURABLE_ASSIGN_OR_RETURN(
-      Query q, db_->Prepare("SELECT arn, id FROM operations WHERE callback_id = ? LIMIT 1"));
+      Query q, db_->Prepare("SELECT x.arn, o.id FROM operations o JOIN executions x ON x.id = "
+                            "o.exec WHERE o.callback_id = ? LIMIT 1"));
   DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(callback_id).Step());
   if (!found) return NotFound("callback " + callback_id + " not found");
   return std::make_pair(q.Text(0), q.Text(1));
@@ -148,8 +204,9 @@ Result<std::optional<CheckpointReplay>> SqliteStore::FindReplay(
     const std::string& arn, const std::string& client_token, const std::string& checkpoint_token) {
   std::lock_guard<std::mutex> lock(mu_);
   DURABLE_ASSIGN_OR_RETURN(
-      Query q, db_->Prepare("SELECT request_hash, response_body FROM checkpoint_answers "
-                            "WHERE arn = ? AND client_token = ? AND checkpoint_token = ?"));
+      Query q, db_->Prepare("SELECT a.request_hash, a.response_body FROM checkpoint_answers a "
+                            "JOIN executions x ON x.id = a.exec WHERE x.arn = ? AND "
+                            "a.client_token = ? AND a.checkpoint_token = ?"));
   DURABLE_ASSIGN_OR_RETURN(bool found,
                            q.Bind(arn).Bind(client_token).Bind(checkpoint_token).Step());
   if (!found) return std::optional<CheckpointReplay>();

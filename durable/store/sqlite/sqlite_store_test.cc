@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -13,9 +14,11 @@
 #include <thread>
 
 #include "durable/base/ids.h"
+#include "durable/store/codec.h"
 #include "durable/store/sqlite/db.h"
 #include "durable/store/sqlite/migrations.h"
 #include "durable/store/store_test_suite.h"
+#include "durable/store/store_test_values.h"
 
 namespace durable::store {
 namespace {
@@ -333,21 +336,243 @@ TEST(SqliteStoreTest, Version2CarriesVersion1RowsOverAndKeepsTheLatestAnswer) {
   }
   std::unique_ptr<SqliteStore> store = MustOpen(path);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 2);
+  // Opening applies 0002 and then 0003 (integer execution keys).
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 3);
   EXPECT_EQ(RawInt(path, "SELECT count(*) FROM checkpoint_answers"), 1);
   EXPECT_EQ(store->FindReplay("a", "c3", "t3")->value().response_body, "body3");
-  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM operations WHERE arn = 'a' AND id = 'op'"), 1);
-  EXPECT_EQ(RawInt(path, "SELECT event_ts FROM events WHERE arn = 'a' AND event_id = 1"), 5);
+  EXPECT_EQ(RawInt(path,
+                   "SELECT count(*) FROM operations o JOIN executions x ON x.id = o.exec "
+                   "WHERE x.arn = 'a' AND o.id = 'op'"),
+            1);
+  EXPECT_EQ(RawInt(path,
+                   "SELECT count(*) FROM events e JOIN executions x ON e.k = x.id * "
+                   "4294967296 + 1 WHERE x.arn = 'a'"),
+            1);
   Result<std::pair<std::string, std::string>> cb = store->FindCallback("cb-1");
   ASSERT_TRUE(cb.ok()) << cb.status().ToString();
   EXPECT_EQ(cb->second, "op");
 }
 
+// Binds with sqlite3 directly (the raw rows of an older schema version).
+// Values from index `first_blob` on are bound as blobs, the others as text.
+void RawExec(sqlite3* db, const std::string& sql, const std::vector<std::string>& values,
+             size_t first_blob = SIZE_MAX) {
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+  for (size_t i = 0; i < values.size(); ++i) {
+    const int n = static_cast<int>(values[i].size());
+    if (i >= first_blob) {
+      sqlite3_bind_blob(stmt, static_cast<int>(i + 1), values[i].data(), n, SQLITE_TRANSIENT);
+    } else {
+      sqlite3_bind_text(stmt, static_cast<int>(i + 1), values[i].data(), n, SQLITE_TRANSIENT);
+    }
+  }
+  EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE) << sql;
+  sqlite3_finalize(stmt);
+}
+
+TEST(SqliteStoreTest, Version3CarriesVersion2RowsOver) {
+  const std::string path = TempDir::NewFile();
+  const model::DurableExecution e = FullExecution("a", 1000);
+  const model::DurableExecution other = FullExecution("b", 2000);
+  std::vector<model::OperationRecord> ops = EveryOperationType();
+  const model::Event ev1 = FullEvent(model::EventType::kExecutionStarted, 1);
+  const model::Event ev2 = FullEvent(model::EventType::kStepSucceeded, 2);
+  {
+    // A version-2 database written by the previous binary: arn-keyed rows, version-1 blobs.
+    Result<std::unique_ptr<sqlite::Db>> db = sqlite::Db::Open(path);
+    ASSERT_TRUE(db.ok());
+    std::vector<sqlite::SchemaFile> v2(sqlite::EmbeddedSchema().begin(),
+                                       sqlite::EmbeddedSchema().begin() + 2);
+    ASSERT_EQ(v2[1].version, 2);
+    ASSERT_TRUE(sqlite::Migrate(**db, v2, 0).ok());
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  for (const model::DurableExecution* x : {&other, &e}) {
+    RawExec(raw,
+            "INSERT INTO executions (arn, name, execution_id, function_name, function_arn, "
+            "version, status, start_ts, result, execution_timeout_s, retention_days, "
+            "next_event_id, next_sequence, failed_invocations) VALUES (?, ?, ?, ?, ?, ?, "
+            "'SUCCEEDED', " +
+                std::to_string(x->start_timestamp) + ", ?, 60, 7, 3, 8, 0)",
+            {x->arn, x->name, x->execution_id, x->function_name, x->function_arn, x->version,
+             "\"done\""});
+  }
+  for (const model::OperationRecord& rec : ops) {
+    RawExec(raw,
+            "INSERT INTO operations (arn, id, sequence, type, status, callback_id, record) "
+            "VALUES (?, ?, 1, 'STEP', 'STARTED', ?, ?)",
+            {e.arn, rec.operation.id,
+             rec.operation.callback_details ? *rec.operation.callback_details->callback_id
+                                            : std::string("none-" + rec.operation.id),
+             codec::EncodeOperation(rec)},
+            3);
+  }
+  for (const model::Event* ev : {&ev1, &ev2}) {
+    RawExec(raw,
+            "INSERT INTO events (arn, event_id, type, event_ts, body) VALUES (?, ?, 't', 1, ?)",
+            {e.arn, std::to_string(ev->event_id), codec::EncodeEvent(*ev)}, 2);
+  }
+  RawExec(raw, "INSERT INTO timers (arn, kind, operation_id, due_at) VALUES (?, 0, 'op', 50)",
+          {e.arn});
+  RawExec(raw, "INSERT INTO checkpoint_answers VALUES (?, 'c', 't', 'h', ?)", {e.arn, "answer"}, 1);
+  sqlite3_close(raw);
+
+  std::unique_ptr<SqliteStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 3);
+  Result<ExecutionSnapshot> snap = store->Load(e.arn);
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  EXPECT_EQ(snap->execution.arn, e.arn);
+  EXPECT_EQ(snap->execution.result, std::optional<std::string>("\"done\""));
+  std::sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
+    return std::make_pair(a.meta.sequence, a.operation.id) <
+           std::make_pair(b.meta.sequence, b.operation.id);
+  });
+  EXPECT_EQ(snap->operations, ops);
+  Result<std::vector<model::Event>> events = store->Events(e.arn, 0, 0);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  EXPECT_EQ(*events, (std::vector<model::Event>{ev1, ev2}));
+  for (const model::OperationRecord& rec : ops) {
+    if (!rec.operation.callback_details) continue;
+    Result<std::pair<std::string, std::string>> cb =
+        store->FindCallback(*rec.operation.callback_details->callback_id);
+    ASSERT_TRUE(cb.ok()) << cb.status().ToString();
+    EXPECT_EQ(*cb, std::make_pair(e.arn, rec.operation.id));
+  }
+  EXPECT_EQ(store->FindReplay(e.arn, "c", "t")->value().response_body, "answer");
+  Result<std::vector<ClaimedTimer>> due = store->ClaimDueTimers(100, "me", 1000, 0);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].timer.key.arn, e.arn);
+  Result<std::optional<model::DurableExecution>> by_name = store->FindByName("fn", other.name);
+  ASSERT_TRUE(by_name.ok());
+  ASSERT_TRUE(by_name->has_value());
+  EXPECT_EQ((*by_name)->arn, other.arn);
+  // The carried-over rows take new writes, and Purge removes every child row.
+  Commit more;
+  more.arn = e.arn;
+  more.events = {FullEvent(model::EventType::kStepStarted, 3)};
+  ASSERT_TRUE(store->Apply(more).ok());
+  ASSERT_TRUE(store->Purge(e.arn).ok());
+  for (const char* table : {"operations", "events", "timers", "checkpoint_answers"}) {
+    EXPECT_EQ(RawInt(path, std::string("SELECT count(*) FROM ") + table), 0) << table;
+  }
+  EXPECT_TRUE(store->Load(other.arn).ok());
+}
+
+// One step's commit as the engine writes it: the operation and its Started/Succeeded events,
+// whose result the operation row refers to instead of storing it again.
+TEST(SqliteStoreTest, AResultStoredOnceInItsEventReadsBackExactly) {
+  const std::string path = TempDir::NewFile();
+  model::DurableExecution e = FullExecution("a", 1000);
+  std::unique_ptr<SqliteStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Create(FirstCommit(e)).ok());
+  const std::string payload(4000, 'x');
+  std::vector<model::OperationRecord> written;
+  std::vector<model::Event> all_events = FirstCommit(e).events;
+  int64_t next_event = 2;
+  for (const model::OperationRecord& base : EveryOperationType()) {
+    model::OperationRecord rec = base;
+    // Results in every details member present; the first one is the one events report.
+    for (auto* r :
+         {rec.operation.step_details ? &rec.operation.step_details->result : nullptr,
+          rec.operation.context_details ? &rec.operation.context_details->result : nullptr,
+          rec.operation.callback_details ? &rec.operation.callback_details->result : nullptr,
+          rec.operation.chained_invoke_details ? &rec.operation.chained_invoke_details->result
+                                               : nullptr}) {
+      if (r != nullptr) *r = payload + rec.operation.id;
+    }
+    model::Event started = FullEvent(model::EventType::kStepStarted, next_event++);
+    started.id = rec.operation.id;
+    if (written.size() % 2 == 0) {
+      // Events usually carry the operation's name, sub_type and parent id (then stored once).
+      started.name = rec.operation.name;
+      started.sub_type = rec.operation.sub_type;
+      started.parent_id = rec.operation.parent_id;
+    }
+    model::Event done = FullEvent(model::EventType::kStepSucceeded, next_event++);
+    done.id = started.id;
+    done.name = started.name;
+    done.sub_type = started.sub_type;
+    done.parent_id = started.parent_id;
+    done.result = model::EventPayload{payload + rec.operation.id, false};
+    Commit c;
+    c.arn = e.arn;
+    c.operations = {rec};
+    c.events = {started, done};
+    ASSERT_TRUE(store->Apply(c).ok());
+    written.push_back(rec);
+    all_events.push_back(started);
+    all_events.push_back(done);
+  }
+  // The result is not stored twice: all operation rows together are smaller than one result.
+  EXPECT_LT(RawInt(path, "SELECT sum(length(record)) FROM operations"),
+            static_cast<int64_t>(payload.size()));
+  // A later change of an operation (its result too) is stored in its row and read back as such.
+  model::OperationRecord changed = written[1];
+  ASSERT_TRUE(changed.operation.context_details.has_value());
+  if (changed.operation.step_details) changed.operation.step_details->result = "other";
+  if (changed.operation.context_details) changed.operation.context_details->result = "other";
+  Commit change;
+  change.arn = e.arn;
+  change.operations = {changed};
+  ASSERT_TRUE(store->Apply(change).ok());
+  written[1] = changed;
+
+  for (int reopen = 0; reopen < 2; ++reopen) {
+    Result<ExecutionSnapshot> snap = store->Load(e.arn);
+    ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+    std::vector<model::OperationRecord> expected = FirstCommit(e).operations;
+    expected.insert(expected.end(), written.begin(), written.end());
+    std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) {
+      return std::make_pair(a.meta.sequence, a.operation.id) <
+             std::make_pair(b.meta.sequence, b.operation.id);
+    });
+    EXPECT_EQ(snap->operations, expected);
+    Result<std::vector<model::Event>> events = store->Events(e.arn, 0, 0);
+    ASSERT_TRUE(events.ok()) << events.status().ToString();
+    EXPECT_EQ(*events, all_events);
+    // A page that starts after the event another one refers to.
+    for (int64_t after = 0; after + 1 < next_event; ++after) {
+      Result<std::vector<model::Event>> page = store->Events(e.arn, after, 1);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      ASSERT_EQ(page->size(), 1u);
+      EXPECT_EQ(page->front(), all_events[static_cast<size_t>(after)]);
+    }
+    store.reset();
+    store = MustOpen(path);
+    ASSERT_NE(store, nullptr);
+  }
+}
+
+TEST(SqliteStoreTest, EventIdsOutsideTheKeyRangeAreRefused) {
+  std::unique_ptr<SqliteStore> store = MustOpen(TempDir::NewFile());
+  ASSERT_NE(store, nullptr);
+  model::DurableExecution e = FullExecution("a", 1000);
+  ASSERT_TRUE(store->Create(FirstCommit(e)).ok());
+  for (int64_t id : {int64_t{-1}, int64_t{1} << 32}) {
+    Commit c;
+    c.arn = e.arn;
+    c.events = {FullEvent(model::EventType::kStepStarted, id)};
+    EXPECT_EQ(store->Apply(c).code(), StatusCode::kInvalidArgument) << id;
+  }
+  Commit ok;
+  ok.arn = e.arn;
+  ok.events = {FullEvent(model::EventType::kStepStarted, (int64_t{1} << 32) - 1)};
+  ASSERT_TRUE(store->Apply(ok).ok());
+  EXPECT_EQ(store->Events(e.arn, 1, 0)->size(), 1u);
+  EXPECT_TRUE(store->Events(e.arn, int64_t{1} << 40, 0)->empty());
+  EXPECT_EQ(store->Events(e.arn, -5, 0)->size(), 2u);
+}
+
 TEST(SqliteStoreTest, SchemaIsAppliedOnceAndRecorded) {
   const std::string path = TempDir::NewFile();
   for (int i = 0; i < 3; ++i) ASSERT_NE(MustOpen(path), nullptr);
-  EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM schema_version"), 2);
-  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 2);
+  EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM schema_version"), 3);
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 3);
   EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'executions'"), 1);
 }
 
