@@ -198,5 +198,35 @@ TEST(NamesTest, TokensMarkersAndCallbackIdsRoundTrip) {
   EXPECT_TRUE(ValidExecutionName(ChildExecutionName("p", "op")));
 }
 
+// A reload keeps the store's order when it is already by sequence (no sort then) and still
+// restores that order, with a matching index, when it is not.
+TEST(FromSnapshot, OrdersBySequenceAndIndexesIds) {
+  auto rec = [](const std::string& id, int64_t seq) {
+    model::OperationRecord r;
+    r.operation.id = id;
+    r.meta.sequence = seq;
+    return r;
+  };
+  for (bool shuffled : {false, true}) {
+    store::ExecutionSnapshot snap;
+    snap.execution.arn = "arn";
+    if (shuffled) {
+      snap.operations = {rec("c", 3), rec("a", 1), rec("b", 2)};
+    } else {
+      snap.operations = {rec("a", 1), rec("b", 2), rec("c", 3)};
+    }
+    ExecutionState s = ExecutionState::FromSnapshot(std::move(snap));
+    ASSERT_EQ(s.operations.size(), 3u);
+    EXPECT_EQ(s.operations[0].operation.id, "a");
+    EXPECT_EQ(s.operations[1].operation.id, "b");
+    EXPECT_EQ(s.operations[2].operation.id, "c");
+    for (const std::string id : {"a", "b", "c"}) {
+      ASSERT_NE(s.Find(id), nullptr) << id;
+      EXPECT_EQ(s.Find(id)->operation.id, id);
+    }
+    EXPECT_EQ(s.Find("d"), nullptr);
+  }
+}
+
 }  // namespace
 }  // namespace durable::engine::testing

@@ -15,8 +15,13 @@ ExecutionState ExecutionState::FromSnapshot(store::ExecutionSnapshot snapshot) {
   ExecutionState s;
   s.execution = std::move(snapshot.execution);
   s.operations = std::move(snapshot.operations);
-  std::stable_sort(s.operations.begin(), s.operations.end(),
-                   [](const auto& a, const auto& b) { return a.meta.sequence < b.meta.sequence; });
+  auto by_sequence = [](const auto& a, const auto& b) { return a.meta.sequence < b.meta.sequence; };
+  // The store hands them over in sequence order already; sorting anyway would move every record
+  // several times (stable_sort merges through a buffer even when nothing is out of order).
+  if (!std::is_sorted(s.operations.begin(), s.operations.end(), by_sequence)) {
+    std::stable_sort(s.operations.begin(), s.operations.end(), by_sequence);
+  }
+  s.index.reserve(s.operations.size());
   for (size_t i = 0; i < s.operations.size(); ++i) s.index[s.operations[i].operation.id] = i;
   return s;
 }
