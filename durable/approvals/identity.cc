@@ -4,13 +4,14 @@
 #include "durable/approvals/identity.h"
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "durable/sdk/sigv4.h"
 
 namespace durable::approvals {
 namespace {
@@ -38,17 +39,7 @@ bool User::Has(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
-std::string HashToken(std::string_view token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : digest) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
+std::string HashToken(std::string_view token) { return sdk::sigv4::Sha256Hex(token); }
 
 Result<ApprovalsConfig> ParseApprovalsConfig(const Json& json) {
   if (!json.is_object()) return InvalidArgument("approvals config must be a JSON object");

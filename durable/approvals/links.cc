@@ -2,11 +2,11 @@
 #include "durable/approvals/links.h"
 
 #include <openssl/crypto.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "durable/base/ids.h"
 #include "durable/base/macros.h"
+#include "durable/sdk/sigv4.h"
 
 namespace durable::approvals {
 namespace {
@@ -56,11 +56,7 @@ Result<std::unique_ptr<Links>> Links::Open(Store* store, const Clock* clock) {
 }
 
 std::string Links::Sign(const std::string& payload) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &len);
-  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(mac), len));
+  return Base64UrlEncode(sdk::sigv4::HmacSha256(secret_, payload));
 }
 
 Result<std::string> Links::Issue(const std::string& approval_id, const std::string& approver,

@@ -65,22 +65,6 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
-std::string UriEncode(std::string_view s, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
-        (keep_slash && c == '/')) {
-      out.push_back(char(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string CanonicalUri(std::string_view wire_path) {
   std::vector<std::string_view> kept;
   size_t start = 0;
@@ -96,7 +80,7 @@ std::string CanonicalUri(std::string_view wire_path) {
     start = end + 1;
   }
   std::string out;
-  for (std::string_view seg : kept) out += "/" + UriEncode(seg, false);
+  for (std::string_view seg : kept) out += "/" + PercentEncode(seg);
   bool trailing = wire_path.size() > 1 && wire_path.back() == '/';
   if (out.empty() || trailing) out.push_back('/');
   return out;
@@ -113,8 +97,7 @@ std::string CanonicalQuery(std::string_view wire_query) {
       size_t eq = item.find('=');
       std::string_view name = item.substr(0, eq);
       std::string_view value = eq == std::string_view::npos ? "" : item.substr(eq + 1);
-      pairs.emplace_back(UriEncode(PercentDecode(name), false),
-                         UriEncode(PercentDecode(value), false));
+      pairs.emplace_back(PercentEncode(PercentDecode(name)), PercentEncode(PercentDecode(value)));
     }
     start = end + 1;
   }

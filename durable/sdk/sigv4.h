@@ -43,17 +43,14 @@ struct Signature {
 std::string Sha256Hex(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);
 
-// SigV4 UriEncode: every byte outside A-Z a-z 0-9 - . _ ~ as %XY (uppercase); '/' kept when
-// `keep_slash`.
-std::string UriEncode(std::string_view s, bool keep_slash);
-
 // Canonical URI of a wire path for every service but S3: dot and empty segments removed, then
 // the (already encoded) path encoded once more, so "%3A" on the wire signs as "%253A" — what the
 // AWS SDKs do for REST-JSON services such as Lambda.
 std::string CanonicalUri(std::string_view wire_path);
 
 // Canonical query string of a wire query ("b=2&a=1"): each name and value decoded, re-encoded
-// with UriEncode, pairs sorted by name then value, joined with '&'.
+// with PercentEncode (durable/base/ids.h, SigV4's UriEncode), pairs sorted by name then value,
+// joined with '&'.
 std::string CanonicalQuery(std::string_view wire_query);
 
 // Signs `request`, which must carry an X-Amz-Date header ("20150830T123600Z") and a Host header
