@@ -13,6 +13,7 @@
 #include <random>
 
 #include "durable/approvals/notifier.h"
+#include "durable/base/ids.h"
 #include "durable/base/log.h"
 #include "durable/http/http.h"
 
@@ -149,38 +150,11 @@ std::string HeaderSafe(std::string s) {
   return s;
 }
 
-std::string Base64(const std::string& in) {
-  static const char* kChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  while (i + 2 < in.size()) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += kChars[v >> 18];
-    out += kChars[(v >> 12) & 63];
-    out += kChars[(v >> 6) & 63];
-    out += kChars[v & 63];
-    i += 3;
-  }
-  if (i + 1 == in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    out += kChars[v >> 18];
-    out += kChars[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += kChars[v >> 18];
-    out += kChars[(v >> 12) & 63];
-    out += kChars[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
 // RFC 2047 encoded-word for non-ASCII header text; ASCII stays as it is.
 std::string EncodeHeaderText(const std::string& s) {
   bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return uint8_t(c) < 0x80; });
   if (ascii) return s;
-  return "=?UTF-8?B?" + Base64(s) + "?=";
+  return "=?UTF-8?B?" + Base64Encode(s) + "?=";
 }
 
 // "Name <addr>" with the name quoted (or encoded) as needed.
