@@ -52,6 +52,11 @@ TEST(IdsTest, Base64RoundTripsAndRejectsGarbage) {
   EXPECT_FALSE(Base64Decode("a*bc", &out));
 }
 
+TEST(IdsTest, HexEncodeIsLowerCaseTwoCharactersPerByte) {
+  EXPECT_EQ(HexEncode(""), "");
+  EXPECT_EQ(HexEncode(std::string("\x00\x0f\xa5\xff", 4)), "000fa5ff");
+}
+
 TEST(IdsTest, PercentDecodeHandlesArnsAndBadEscapes) {
   EXPECT_EQ(PercentDecode("arn%3Aaws%3Alambda%2Fx%24LATEST"), "arn:aws:lambda/x$LATEST");
   EXPECT_EQ(PercentDecode("100%"), "100%");

@@ -11,9 +11,12 @@ namespace durable {
 std::string NewUuid();
 // n random characters from [a-z0-9].
 std::string RandomAlnum(size_t n);
-// Base64 (standard alphabet, with padding) and its inverse; Base64Decode returns false on bad input.
+// Base64 (standard alphabet, with padding) and its inverse; Base64Decode returns false on bad
+// input.
 std::string Base64Encode(std::string_view bytes);
 bool Base64Decode(std::string_view text, std::string* out);
+// Lower-case hex of raw bytes (two characters per byte).
+std::string HexEncode(std::string_view bytes);
 // Percent-decoding of one URL path segment or query value ("+" is kept unless plus_as_space).
 std::string PercentDecode(std::string_view s, bool plus_as_space = false);
 std::string PercentEncode(std::string_view s);

@@ -4,20 +4,15 @@
 
 #include <string>
 
+#include "durable/base/ids.h"
+
 namespace durable::sdk {
 
 std::string Md5Hex(std::string_view s) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(s.data(), s.size(), digest, &len, EVP_md5(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 std::string HashOperationId(std::string_view raw_id) { return Md5Hex(raw_id).substr(0, 16); }

@@ -16,17 +16,6 @@ namespace {
 
 constexpr char kAlgorithm[] = "AWS4-HMAC-SHA256";
 
-std::string Hex(const unsigned char* bytes, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 15]);
-  }
-  return out;
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -54,7 +43,7 @@ std::string CanonicalHeaderValue(std::string_view v) {
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return Hex(digest, sizeof(digest));
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
@@ -145,7 +134,7 @@ Signature Sign(const Request& request, const Credentials& credentials, const Sco
   key = HmacSha256(key, scope.service);
   key = HmacSha256(key, "aws4_request");
   std::string raw = HmacSha256(key, sig.string_to_sign);
-  sig.signature = Hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+  sig.signature = HexEncode(raw);
   sig.authorization = std::string(kAlgorithm) + " Credential=" + credentials.access_key_id + "/" +
                       credential_scope + ", SignedHeaders=" + sig.signed_headers +
                       ", Signature=" + sig.signature;
