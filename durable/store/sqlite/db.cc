@@ -116,11 +116,11 @@ Status Db::Exec(const std::string& sql) {
   return SqliteError(rc, message);
 }
 
-Result<Query> Db::Prepare(const std::string& sql) {
+Result<Query> Db::Prepare(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK) return SqliteError(rc, "prepare: " + std::string(sqlite3_errmsg(db_)));
     it = cache_.emplace(sql, stmt).first;
@@ -131,5 +131,9 @@ Result<Query> Db::Prepare(const std::string& sql) {
 void Db::SetBusyTimeout(int ms) { sqlite3_busy_timeout(db_, ms); }
 
 int64_t Db::Changes() const { return sqlite3_changes64(db_); }
+
+int64_t Db::TotalChanges() const { return sqlite3_total_changes64(db_); }
+
+bool Db::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 }  // namespace durable::store::sqlite

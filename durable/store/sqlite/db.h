@@ -68,10 +68,16 @@ class Db {
 
   // Runs one or more statements without parameters.
   Status Exec(const std::string& sql);
-  // A cached statement for `sql` (prepared on first use).
-  Result<Query> Prepare(const std::string& sql);
+  // A cached statement for `sql` (prepared on first use). Looked up without building a string.
+  Result<Query> Prepare(std::string_view sql);
   void SetBusyTimeout(int ms);
   int64_t Changes() const;
+  // Rows changed by every INSERT/UPDATE/DELETE completed on this connection so far: equal before
+  // and after some work means that work wrote nothing.
+  int64_t TotalChanges() const;
+  // False once a transaction has ended, including when SQLite rolled it back by itself (after
+  // an I/O error, a full disk or out of memory).
+  bool InTransaction() const;
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}

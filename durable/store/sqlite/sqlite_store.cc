@@ -128,9 +128,14 @@ Status SqliteStore::Submit(const Commit& commit, bool create) {
   std::unique_lock<std::mutex> lock(queue_mu_);
   queue_.push_back(&mine);
   if (writing_) {
-    // Woken only for this call: its group committed, or it is the next leader.
-    mine.cv.wait(lock, [&] { return mine.done || mine.lead; });
-    if (mine.done) return mine.status;
+    lock.unlock();
+    {
+      // Woken only for this call: its group committed, or it is the next leader.
+      std::unique_lock<std::mutex> wait(mine.mu);
+      mine.cv.wait(wait, [&] { return mine.done || mine.lead; });
+      if (mine.done) return mine.status;
+    }
+    lock.lock();
   } else {
     writing_ = true;
   }
@@ -140,70 +145,109 @@ Status SqliteStore::Submit(const Commit& commit, bool create) {
   queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
   lock.unlock();
   WriteGroup(group);
+  // Hand the lead to the oldest waiting call first, so the next group is written while this
+  // thread wakes the callers of its group.
+  Pending* next = nullptr;
   lock.lock();
-  for (Pending* p : group) {
-    p->done = true;
-    if (p != &mine) p->cv.notify_one();
-  }
-  // Hand the lead to the oldest waiting call, if any.
   if (queue_.empty()) {
     writing_ = false;
   } else {
-    queue_.front()->lead = true;
-    queue_.front()->cv.notify_one();
+    next = queue_.front();  // stays queued and waiting: only this leader can take it
+  }
+  lock.unlock();
+  if (next != nullptr) {
+    std::lock_guard<std::mutex> wake(next->mu);
+    next->lead = true;
+    next->cv.notify_one();
+  }
+  for (Pending* p : group) {
+    if (p == &mine) continue;
+    // Notified under its own mutex: the waiter cannot return (and destroy `p`) before that.
+    std::lock_guard<std::mutex> wake(p->mu);
+    p->done = true;
+    p->cv.notify_one();
   }
   return mine.status;
 }
 
 void SqliteStore::WriteGroup(const std::vector<Pending*>& group) {
-  auto body = [this](const Pending& p) {
-    return p.create ? CreateBody(*p.commit) : ApplyBody(*p.commit);
-  };
   std::lock_guard<std::mutex> lock(mu_);
-  auto run = [this](const char* sql) -> Status {
-    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
-    return q.Run();
-  };
-  Status st = run("BEGIN IMMEDIATE");
+  Status st = RunSql("BEGIN IMMEDIATE");
   if (!st.ok()) {
     for (Pending* p : group) p->status = st;
     return;
   }
   bool any_ok = false;
-  if (group.size() == 1) {
-    group[0]->status = body(*group[0]);
-    any_ok = group[0]->status.ok();
-  } else {
-    // Each commit in its own savepoint: one that fails leaves no trace and does not affect the
-    // others.
+  if (!WriteGroupOptimistic(group, any_ok)) {
+    // A commit failed after writing part of itself: start over with each commit in its own
+    // savepoint, so the failed one leaves no trace and does not affect the others.
+    RunSql("ROLLBACK").ok();
+    st = RunSql("BEGIN IMMEDIATE");
+    if (!st.ok()) {
+      for (Pending* p : group) p->status = st;
+      return;
+    }
+    any_ok = false;
     for (Pending* p : group) {
-      Status sp = run("SAVEPOINT durable_commit");
-      p->status = sp.ok() ? body(*p) : sp;
-      if (sp.ok() && !p->status.ok()) sp = run("ROLLBACK TO durable_commit");
-      if (sp.ok()) sp = run("RELEASE durable_commit");
+      Status sp = RunSql("SAVEPOINT durable_commit");
+      p->status = sp.ok() ? WriteBody(*p) : sp;
+      if (sp.ok() && !p->status.ok()) sp = RunSql("ROLLBACK TO durable_commit");
+      if (sp.ok()) sp = RunSql("RELEASE durable_commit");
       if (!sp.ok()) {
         // The transaction is in an unknown state: give it up whole.
         for (Pending* q : group) q->status = sp;
-        run("ROLLBACK").ok();
+        RunSql("ROLLBACK").ok();
         return;
       }
       any_ok = any_ok || p->status.ok();
     }
   }
+  if (!db_->InTransaction()) return;  // SQLite ended it after an error: every status says so
   if (!any_ok) {
-    run("ROLLBACK").ok();
+    RunSql("ROLLBACK").ok();
     return;
   }
   Status commit = Status::Ok();
   if (options_.before_commit_for_test) commit = options_.before_commit_for_test(group.size());
-  if (commit.ok()) commit = run("COMMIT");
+  if (commit.ok()) commit = RunSql("COMMIT");
   if (!commit.ok()) {
-    run("ROLLBACK").ok();
+    RunSql("ROLLBACK").ok();
     // Nothing of the group is durable: every caller whose part had succeeded fails.
     for (Pending* p : group) {
       if (p->status.ok()) p->status = commit;
     }
   }
+}
+
+bool SqliteStore::WriteGroupOptimistic(const std::vector<Pending*>& group, bool& any_ok) {
+  // Without savepoints (two statements and a copy of every page touched, per commit). A commit
+  // that fails before writing anything (unknown execution, duplicate name, ...) leaves nothing to
+  // undo; one that fails after a write needs the savepoint path.
+  for (Pending* p : group) {
+    const int64_t changes_before = db_->TotalChanges();
+    p->status = WriteBody(*p);
+    if (p->status.ok()) {
+      any_ok = true;
+      continue;
+    }
+    if (!db_->InTransaction()) {
+      // SQLite rolled the transaction back (I/O error, disk full): nothing of the group is written.
+      for (Pending* q : group) q->status = p->status;
+      return true;
+    }
+    // Alone in its group, a failed commit is undone with the whole transaction.
+    if (db_->TotalChanges() != changes_before && group.size() > 1) return false;
+  }
+  return true;
+}
+
+Status SqliteStore::WriteBody(const Pending& p) {
+  return p.create ? CreateBody(*p.commit) : ApplyBody(*p.commit);
+}
+
+Status SqliteStore::RunSql(std::string_view sql) {
+  DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
+  return q.Run();
 }
 
 Status SqliteStore::CreateBody(const Commit& first) {

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "durable/store/store.h"
@@ -70,15 +71,24 @@ class SqliteStore final : public Store {
   struct Pending {
     const Commit* commit = nullptr;
     bool create = false;
-    Status status;
+    Status status;               // final once `done`
+    std::mutex mu;               // guards done and lead
     bool done = false;           // its group was written (status is final)
     bool lead = false;           // it is the next leader
     std::condition_variable cv;  // signalled when done or lead becomes true
   };
   // Queues `commit` and returns once the group transaction holding it committed (or failed).
   Status Submit(const Commit& commit, bool create);
-  // Writes `group` in one transaction, one savepoint per commit. REQUIRES: mu_ not held.
+  // Writes `group` in one transaction; a failing commit leaves no trace and does not affect the
+  // others. REQUIRES: mu_ not held.
   void WriteGroup(const std::vector<Pending*>& group);
+  // Writes the commits of `group` one after another in the open transaction, setting `any_ok`.
+  // False if one failed after writing part of itself (the transaction must be redone with
+  // savepoints). REQUIRES: mu_ held.
+  bool WriteGroupOptimistic(const std::vector<Pending*>& group, bool& any_ok);
+  Status WriteBody(const Pending& p);
+  // Prepares (cached) and runs one statement without parameters. REQUIRES: mu_ held.
+  Status RunSql(std::string_view sql);
   Status CreateBody(const Commit& first);
   Status ApplyBody(const Commit& commit);
 
@@ -103,7 +113,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite::Db> db_;
   const SqliteOptions options_;
 
-  std::mutex queue_mu_;  // guards the group-commit queue below and Pending::done/lead
+  std::mutex queue_mu_;  // guards the group-commit queue below
   std::vector<Pending*> queue_;
   bool writing_ = false;  // a caller is writing a group (the leader)
 };

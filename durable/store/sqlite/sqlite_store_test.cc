@@ -264,18 +264,25 @@ TEST(SqliteStoreTest, ABadCommitInAGroupLeavesNoTraceAndSparesTheOthers) {
     c.arn = e.arn;
     model::OperationRecord op = EveryOperationType().front();
     c.operations.push_back(op);
-    // Writer 0 reuses event id 1 (already stored): its whole commit must be refused.
-    c.events.push_back(FullEvent(model::EventType::kStepStarted, i == 0 ? 1 : 2));
+    // Writer 0 reuses event id 1 (already stored) before writing anything; writers 1-3 write a
+    // new event 2 and then reuse event id 1. Their whole commits must be refused.
+    const bool refused = i <= 3;
+    if (i >= 1 && refused) c.events.push_back(FullEvent(model::EventType::kStepStarted, 2));
+    c.events.push_back(FullEvent(model::EventType::kStepStarted, refused ? 1 : 2));
     ++probe.calling;
     Status st = store->Apply(c);
     Result<ExecutionSnapshot> snap = store->Load(e.arn);
     ASSERT_TRUE(snap.ok());
-    if (i == 0) {
+    Result<std::vector<model::Event>> events = store->Events(e.arn, 0, 0);
+    ASSERT_TRUE(events.ok());
+    if (refused) {
       EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition) << st.ToString();
       EXPECT_EQ(snap->operations.size(), 1u) << "the refused commit left an operation behind";
+      EXPECT_EQ(events->size(), 1u) << "the refused commit left an event behind";
     } else {
       EXPECT_TRUE(st.ok()) << st.ToString();
       EXPECT_EQ(snap->operations.size(), 2u);
+      EXPECT_EQ(events->size(), 2u);
     }
   });
   EXPECT_GT(probe.Largest(), 1u);
