@@ -125,6 +125,14 @@ Result<ExecutionSnapshot> MemoryStore::Load(const std::string& arn) {
                    [](const model::OperationRecord& a, const model::OperationRecord& b) {
                      return a.meta.sequence < b.meta.sequence;
                    });
+  // The same counters as SqliteStore, which derives them (see Store::Load).
+  model::DurableExecution& e = snap.execution;
+  if (!snap.operations.empty()) {
+    e.next_sequence = std::max(e.next_sequence, snap.operations.back().meta.sequence + 1);
+  }
+  if (!it->second.events.empty()) {
+    e.next_event_id = std::max(e.next_event_id, it->second.events.rbegin()->first + 1);
+  }
   return snap;
 }
 

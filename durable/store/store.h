@@ -85,7 +85,10 @@ class Store {
   // Applies one commit atomically; durable when it returns OK. kNotFound for an unknown arn.
   virtual Status Apply(const Commit& commit) = 0;
 
-  virtual Result<ExecutionSnapshot> Load(const std::string& arn) = 0;  // kNotFound
+  // kNotFound. The execution's next_event_id and next_sequence come back at least one above its
+  // newest event id and operation sequence: a backend need not write a commit that changes
+  // nothing of the execution but those counters.
+  virtual Result<ExecutionSnapshot> Load(const std::string& arn) = 0;
   virtual Result<std::optional<model::DurableExecution>> FindByName(
       const std::string& function_name, const std::string& name) = 0;
   // Events with event_id in (after_event_id, ...], ascending, at most `limit` (0 = all).

@@ -67,6 +67,24 @@ TEST_P(StoreContractTest, ApplyRoundTripsEveryOperationTypeInSequenceOrder) {
   for (size_t i = 0; i < ops.size(); ++i) EXPECT_EQ(snap->operations[i + 1], ops[i]) << i;
 }
 
+TEST_P(StoreContractTest, LoadRaisesTheCountersAboveTheNewestEventAndOperation) {
+  model::DurableExecution e = FullExecution("a", 1000);  // counters 2 and 2
+  ASSERT_TRUE(store_->Create(FirstCommit(e)).ok());
+  model::OperationRecord step = EveryOperationType()[2];
+  step.meta.sequence = 40;
+  Commit c;
+  c.arn = e.arn;
+  c.operations.push_back(step);
+  c.events = {FullEvent(model::EventType::kStepStarted, 2),
+              FullEvent(model::EventType::kStepSucceeded, 3)};
+  c.execution = e;  // the counters left behind: a backend may keep or derive them
+  ASSERT_TRUE(store_->Apply(c).ok());
+  Result<ExecutionSnapshot> snap = store_->Load(e.arn);
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ(snap->execution.next_event_id, 4);
+  EXPECT_EQ(snap->execution.next_sequence, 41);
+}
+
 TEST_P(StoreContractTest, ApplyUpsertsOperationsAndTheExecutionRow) {
   model::DurableExecution e = FullExecution("a", 1000);
   ASSERT_TRUE(store_->Create(FirstCommit(e)).ok());
@@ -82,6 +100,7 @@ TEST_P(StoreContractTest, ApplyUpsertsOperationsAndTheExecutionRow) {
   e.error.reset();
   e.end_timestamp.reset();
   e.next_event_id = 9;
+  e.next_sequence = step.meta.sequence + 1;
   Commit c2;
   c2.arn = e.arn;
   c2.execution = e;

@@ -46,15 +46,27 @@ std::string Placeholders(int n) {
   return out + ")";
 }
 
-std::string InsertExecutionSql() {
-  return std::string("INSERT INTO executions (") + sqlite::kExecutionColumns + ") VALUES " +
-         Placeholders(sqlite::kExecutionColumnCount) + " RETURNING id";
+// The statements below are built once (they are looked up in the statement cache by text).
+const std::string& InsertExecutionSql() {
+  static const std::string sql = std::string("INSERT INTO executions (") +
+                                 sqlite::kExecutionColumns + ") VALUES " +
+                                 Placeholders(sqlite::kExecutionColumnCount) + " RETURNING id";
+  return sql;
 }
 
 // Same column order as kExecutionColumns (arn is re-bound to itself), then the key.
-std::string UpdateExecutionSql() {
-  return std::string("UPDATE executions SET (") + sqlite::kExecutionColumns +
-         ") = " + Placeholders(sqlite::kExecutionColumnCount) + " WHERE id = ?";
+const std::string& UpdateExecutionSql() {
+  static const std::string sql = std::string("UPDATE executions SET (") +
+                                 sqlite::kExecutionColumns + ") = " +
+                                 Placeholders(sqlite::kExecutionColumnCount) + " WHERE id = ?";
+  return sql;
+}
+
+// The key, then kExecutionColumns.
+const std::string& SelectExecutionByArnSql() {
+  static const std::string sql =
+      std::string("SELECT id, ") + sqlite::kExecutionColumns + " FROM executions WHERE arn = ?";
+  return sql;
 }
 
 }  // namespace
@@ -274,50 +286,56 @@ Status SqliteStore::CreateBody(const Commit& first) {
 }
 
 Status SqliteStore::ApplyBody(const Commit& commit) {
+  int64_t exec = 0;
+  std::optional<model::DurableExecution> stored;
   {
-    DURABLE_ASSIGN_OR_RETURN(
-        Query cur, db_->Prepare("SELECT status, name, execution_id, function_name, function_arn, "
-                                "version, start_ts, input_payload, execution_timeout_s, "
-                                "retention_days, tenant_id, trace_header, parent_arn, "
-                                "parent_operation_id, id FROM executions WHERE arn = ?"));
+    DURABLE_ASSIGN_OR_RETURN(Query cur, db_->Prepare(SelectExecutionByArnSql()));
     DURABLE_ASSIGN_OR_RETURN(bool exists, cur.Bind(commit.arn).Step());
     if (!exists) return NotFound("durable execution " + commit.arn + " not found");
-    const int64_t exec = cur.Int(14);
-    auto fixed_columns_unchanged = [&cur](const model::DurableExecution& e) {
-      return e.name == cur.Text(1) && e.execution_id == cur.Text(2) &&
-             e.function_name == cur.Text(3) && e.function_arn == cur.Text(4) &&
-             e.version == cur.Text(5) && e.start_timestamp == cur.Int(6) &&
-             e.input_payload == cur.OptText(7) &&
-             e.config.execution_timeout_seconds == cur.Int(8) &&
-             e.config.retention_period_in_days == cur.Int(9) && e.tenant_id == cur.OptText(10) &&
-             e.trace_header == cur.OptText(11) && e.parent_arn == cur.OptText(12) &&
-             e.parent_operation_id == cur.OptText(13);
-    };
-    if (commit.execution && fixed_columns_unchanged(*commit.execution)) {
-      // The usual case: only the columns the engine changes during an execution's life differ.
-      // Setting only those leaves the name and start indexes untouched (SQLite rewrites an index
-      // only if one of its columns is SET).
-      const bool status_changed = model::ToString(commit.execution->status) != cur.Text(0);
-      DURABLE_RETURN_IF_ERROR(UpdateMutableColumns(*commit.execution, exec, status_changed));
-    } else if (commit.execution) {
-      const model::DurableExecution& e = *commit.execution;
-      DURABLE_ASSIGN_OR_RETURN(
-          Query by_name,
-          db_->Prepare(
-              "SELECT 1 FROM executions WHERE function_name = ? AND name = ? AND arn <> ?"));
-      DURABLE_ASSIGN_OR_RETURN(bool taken,
-                               by_name.Bind(e.function_name).Bind(e.name).Bind(e.arn).Step());
-      if (taken) {
-        return AlreadyExists("durable execution " + e.function_name + "/" + e.name +
-                             " already exists");
-      }
-      DURABLE_ASSIGN_OR_RETURN(Query update, db_->Prepare(UpdateExecutionSql()));
-      sqlite::ExecutionRow row(e);
-      row.Bind(update);
-      DURABLE_RETURN_IF_ERROR(update.Bind(exec).Run());
+    exec = cur.Int(0);
+    if (commit.execution) {
+      DURABLE_ASSIGN_OR_RETURN(stored, sqlite::ReadExecution(cur, 1));
     }
-    return WriteCommitBody(commit, exec);
   }
+  if (commit.execution) DURABLE_RETURN_IF_ERROR(UpdateExecution(*stored, *commit.execution, exec));
+  return WriteCommitBody(commit, exec);
+}
+
+Status SqliteStore::UpdateExecution(const model::DurableExecution& stored,
+                                    const model::DurableExecution& e, int64_t exec) {
+  // The counters alone move with almost every checkpoint; Load derives them from the newest event
+  // and operation, so they are not written (the row's page stays out of the commit).
+  model::DurableExecution same_counters = e;
+  same_counters.next_event_id = stored.next_event_id;
+  same_counters.next_sequence = stored.next_sequence;
+  if (same_counters == stored) return Status::Ok();
+  model::DurableExecution same_mutable = same_counters;
+  same_mutable.status = stored.status;
+  same_mutable.end_timestamp = stored.end_timestamp;
+  same_mutable.result = stored.result;
+  same_mutable.error = stored.error;
+  same_mutable.failed_invocations = stored.failed_invocations;
+  same_mutable.invoke_at = stored.invoke_at;
+  same_mutable.retain_until = stored.retain_until;
+  if (same_mutable == stored) {
+    // The usual case: only the columns the engine changes during an execution's life differ.
+    // Setting only those leaves the name and start indexes untouched (SQLite rewrites an index
+    // only if one of its columns is SET).
+    return UpdateMutableColumns(e, exec, e.status != stored.status);
+  }
+  DURABLE_ASSIGN_OR_RETURN(
+      Query by_name,
+      db_->Prepare("SELECT 1 FROM executions WHERE function_name = ? AND name = ? AND arn <> ?"));
+  DURABLE_ASSIGN_OR_RETURN(bool taken,
+                           by_name.Bind(e.function_name).Bind(e.name).Bind(e.arn).Step());
+  if (taken) {
+    return AlreadyExists("durable execution " + e.function_name + "/" + e.name +
+                         " already exists");
+  }
+  DURABLE_ASSIGN_OR_RETURN(Query update, db_->Prepare(UpdateExecutionSql()));
+  sqlite::ExecutionRow row(e);
+  row.Bind(update);
+  return update.Bind(exec).Run();
 }
 
 Status SqliteStore::WriteCommitBody(const Commit& commit, int64_t exec) {
@@ -337,18 +355,13 @@ Status SqliteStore::WriteCommitBody(const Commit& commit, int64_t exec) {
   }
   DURABLE_RETURN_IF_ERROR(WriteTimers(commit));
   if (commit.replay) {
-    const CheckpointReplay& r = *commit.replay;
     // Only the latest answer of an execution can be asked for again (see docs/storage.md).
     DURABLE_ASSIGN_OR_RETURN(Query q,
-                             db_->Prepare("INSERT INTO checkpoint_answers (exec, client_token, "
-                                          "checkpoint_token, request_hash, response_body) "
-                                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (exec) DO UPDATE SET "
-                                          "client_token = excluded.client_token, "
-                                          "checkpoint_token = excluded.checkpoint_token, "
-                                          "request_hash = excluded.request_hash, "
-                                          "response_body = excluded.response_body"));
-    q.Bind(exec).Bind(r.client_token).Bind(r.checkpoint_token).Bind(r.request_hash);
-    DURABLE_RETURN_IF_ERROR(q.BindBlob(r.response_body).Run());
+                             db_->Prepare("INSERT INTO events (k, body) VALUES (?, ?) "
+                                          "ON CONFLICT (k) DO UPDATE SET body = excluded.body"));
+    const std::string body = sqlite::PackAnswer(*commit.replay);
+    DURABLE_RETURN_IF_ERROR(
+        q.Bind(sqlite::EventKey(exec, sqlite::kAnswerEventId)).BindBlob(body).Run());
   }
   return Status::Ok();
 }
@@ -380,7 +393,7 @@ Status SqliteStore::UpdateMutableColumns(const model::DurableExecution& e, int64
 Status SqliteStore::InsertEvents(const Commit& commit, int64_t exec) {
   for (size_t i = 0; i < commit.events.size(); ++i) {
     const model::Event& ev = commit.events[i];
-    if (ev.event_id < 0 || ev.event_id >= sqlite::kEventIdLimit) {
+    if (ev.event_id < 0 || ev.event_id >= sqlite::kAnswerEventId) {
       return InvalidArgument("event id " + std::to_string(ev.event_id) + " out of range");
     }
     DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("INSERT INTO events (k, body) VALUES (?, ?)"));
@@ -465,8 +478,7 @@ Status SqliteStore::Purge(const std::string& arn) {
           q.Bind(sqlite::EventKey(*exec, 0)).Bind(sqlite::EventKey(*exec + 1, 0)).Run());
     }
     for (const char* sql :
-         {"DELETE FROM operations WHERE exec = ?", "DELETE FROM checkpoint_answers WHERE exec = ?",
-          "DELETE FROM executions WHERE id = ?"}) {
+         {"DELETE FROM operations WHERE exec = ?", "DELETE FROM executions WHERE id = ?"}) {
       DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
       DURABLE_RETURN_IF_ERROR(q.Bind(*exec).Run());
     }

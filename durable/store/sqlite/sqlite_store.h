@@ -103,8 +103,14 @@ class SqliteStore final : public Store {
   // The integer key of execution `arn`, if it exists. REQUIRES: mu_ held.
   Result<std::optional<int64_t>> ExecKeyLocked(const std::string& arn);
   Status InsertEvents(const Commit& commit, int64_t exec);
+  // Writes what changed from the `stored` row to `e`. REQUIRES: as above.
+  Status UpdateExecution(const model::DurableExecution& stored, const model::DurableExecution& e,
+                         int64_t exec);
   // Writes the columns of `e` that change during an execution's life. REQUIRES: as above.
   Status UpdateMutableColumns(const model::DurableExecution& e, int64_t exec, bool status_changed);
+  // Sets the snapshot's next event id and sequence from its newest event and operation (the
+  // row may be behind them). REQUIRES: mu_ held, `snap.operations` sorted by sequence.
+  Status DeriveCountersLocked(int64_t exec, ExecutionSnapshot& snap);
   // Reads event `event_id` of execution `exec` (resolving its references). REQUIRES: mu_ held.
   Result<model::Event> LoadEventLocked(int64_t exec, int64_t event_id);
   Status WriteTimers(const Commit& commit);
