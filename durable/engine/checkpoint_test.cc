@@ -228,5 +228,32 @@ TEST(FromSnapshot, OrdersBySequenceAndIndexesIds) {
   }
 }
 
+TEST(BuildCommitTest, CountersAloneLeaveTheExecutionRowOut) {
+  ExecutionState s = NewState();
+  CoreContext ctx = Context();
+  {
+    // A step's checkpoint moves only the counters of the execution row.
+    ChangeGuard guard(s);
+    Transition t;
+    ASSERT_TRUE(ApplyCheckpointBatch(s, {StepStart("a"), StepSucceed("a", "1")}, ctx, t).ok());
+    store::Commit c = BuildCommit(s, t);
+    EXPECT_FALSE(c.execution.has_value());
+    EXPECT_EQ(c.operations.size(), 1u);
+    EXPECT_FALSE(c.events.empty());
+    guard.Commit();
+  }
+  {
+    ChangeGuard guard(s);
+    Transition t;
+    s.execution.invoke_at = kNow + 5;
+    store::Commit c = BuildCommit(s, t);
+    ASSERT_TRUE(c.execution.has_value());
+    EXPECT_EQ(*c.execution, s.execution);
+  }
+  // Not journaling (a new execution): the row always goes along.
+  Transition t;
+  EXPECT_TRUE(BuildCommit(NewState(), t).execution.has_value());
+}
+
 }  // namespace
 }  // namespace durable::engine::testing

@@ -84,6 +84,10 @@ void ExecutionState::Rollback() {
   execution = std::move(u.execution);
 }
 
+bool ExecutionState::ExecutionRowChanged() const {
+  return !undo_ || !model::EqualExceptCounters(undo_->execution, execution);
+}
+
 bool ExecutionState::Closing() const {
   return Running() && !operations.empty() && model::IsTerminal(ExecutionOp().operation.status);
 }
@@ -122,7 +126,8 @@ bool Transition::Empty() const {
 store::Commit BuildCommit(const ExecutionState& state, const Transition& t) {
   store::Commit c;
   c.arn = state.execution.arn;
-  c.execution = state.execution;
+  // Counters alone are not written: the store derives them at load (store::Store::Load).
+  if (state.ExecutionRowChanged()) c.execution = state.execution;
   for (const auto& id : t.changed_ids) {
     if (const auto* rec = state.Find(id)) c.operations.push_back(*rec);
   }

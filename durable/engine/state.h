@@ -41,6 +41,9 @@ struct ExecutionState {
   // Keeps the changes and stops journaling.
   void EndChange() { undo_.reset(); }
   bool Changing() const { return undo_.has_value(); }
+  // During a change: whether the execution row changed in more than its counters (next event id,
+  // next sequence) since BeginChange. True when not journaling (nothing to compare with).
+  bool ExecutionRowChanged() const;
   bool Running() const { return execution.status == model::ExecutionStatus::kRunning; }
   // An EXECUTION SUCCEED/FAIL checkpoint was applied; the terminal event follows the invocation.
   bool Closing() const;

@@ -45,4 +45,14 @@ struct DurableExecution {
   bool operator==(const DurableExecution&) const = default;
 };
 
+// Equal in everything but next_event_id and next_sequence (the counters that move with almost
+// every change, and that a store may derive instead of writing).
+inline bool EqualExceptCounters(const DurableExecution& a, const DurableExecution& b) {
+  if (a.next_event_id == b.next_event_id && a.next_sequence == b.next_sequence) return a == b;
+  DurableExecution c = b;
+  c.next_event_id = a.next_event_id;
+  c.next_sequence = a.next_sequence;
+  return a == c;
+}
+
 }  // namespace durable::model

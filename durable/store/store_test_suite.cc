@@ -83,6 +83,21 @@ TEST_P(StoreContractTest, LoadRaisesTheCountersAboveTheNewestEventAndOperation) 
   ASSERT_TRUE(snap.ok());
   EXPECT_EQ(snap->execution.next_event_id, 4);
   EXPECT_EQ(snap->execution.next_sequence, 41);
+  // The same without the execution row in the commit (the engine leaves it out then).
+  step.operation.id = "step-2";
+  step.meta.sequence = 41;
+  Commit c2;
+  c2.arn = e.arn;
+  c2.operations.push_back(step);
+  c2.events = {FullEvent(model::EventType::kStepStarted, 4)};
+  ASSERT_TRUE(store_->Apply(c2).ok());
+  snap = store_->Load(e.arn);
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ(snap->execution.next_event_id, 5);
+  EXPECT_EQ(snap->execution.next_sequence, 42);
+  e.next_event_id = 5;
+  e.next_sequence = 42;
+  EXPECT_EQ(snap->execution, e);
 }
 
 TEST_P(StoreContractTest, ApplyUpsertsOperationsAndTheExecutionRow) {

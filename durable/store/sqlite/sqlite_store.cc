@@ -286,6 +286,11 @@ Status SqliteStore::CreateBody(const Commit& first) {
 }
 
 Status SqliteStore::ApplyBody(const Commit& commit) {
+  if (!commit.execution) {
+    DURABLE_ASSIGN_OR_RETURN(std::optional<int64_t> exec, ExecKeyLocked(commit.arn));
+    if (!exec) return NotFound("durable execution " + commit.arn + " not found");
+    return WriteCommitBody(commit, *exec);
+  }
   int64_t exec = 0;
   std::optional<model::DurableExecution> stored;
   {
@@ -293,11 +298,9 @@ Status SqliteStore::ApplyBody(const Commit& commit) {
     DURABLE_ASSIGN_OR_RETURN(bool exists, cur.Bind(commit.arn).Step());
     if (!exists) return NotFound("durable execution " + commit.arn + " not found");
     exec = cur.Int(0);
-    if (commit.execution) {
-      DURABLE_ASSIGN_OR_RETURN(stored, sqlite::ReadExecution(cur, 1));
-    }
+    DURABLE_ASSIGN_OR_RETURN(stored, sqlite::ReadExecution(cur, 1));
   }
-  if (commit.execution) DURABLE_RETURN_IF_ERROR(UpdateExecution(*stored, *commit.execution, exec));
+  DURABLE_RETURN_IF_ERROR(UpdateExecution(*stored, *commit.execution, exec));
   return WriteCommitBody(commit, exec);
 }
 
@@ -305,11 +308,10 @@ Status SqliteStore::UpdateExecution(const model::DurableExecution& stored,
                                     const model::DurableExecution& e, int64_t exec) {
   // The counters alone move with almost every checkpoint; Load derives them from the newest event
   // and operation, so they are not written (the row's page stays out of the commit).
-  model::DurableExecution same_counters = e;
-  same_counters.next_event_id = stored.next_event_id;
-  same_counters.next_sequence = stored.next_sequence;
-  if (same_counters == stored) return Status::Ok();
-  model::DurableExecution same_mutable = same_counters;
+  if (model::EqualExceptCounters(stored, e)) return Status::Ok();
+  model::DurableExecution same_mutable = e;
+  same_mutable.next_event_id = stored.next_event_id;
+  same_mutable.next_sequence = stored.next_sequence;
   same_mutable.status = stored.status;
   same_mutable.end_timestamp = stored.end_timestamp;
   same_mutable.result = stored.result;
