@@ -16,40 +16,29 @@ void AddUnique(std::vector<std::string>& v, const std::string& id) {
 
 }  // namespace
 
+Result<model::CheckpointResponse> EngineImpl::RememberedAnswer(
+    const std::string& arn, const model::CheckpointRequest& request, const std::string& hash,
+    Status otherwise) {
+  auto replay = store_->FindReplay(arn, *request.client_token, request.checkpoint_token);
+  if (!replay.ok()) return Internal("storage error: " + replay.status().message());
+  if (!replay->has_value()) return otherwise;
+  const store::CheckpointReplay& r = **replay;
+  if (r.request_hash != hash) {
+    return InvalidArgument(
+        "The ClientToken and CheckpointToken were already used with a different request.");
+  }
+  auto parsed = wire::ParseCheckpointResponse(r.response_body);
+  if (!parsed.ok()) return Internal("stored checkpoint response: " + parsed.status().message());
+  parsed->serialized = r.response_body;
+  return parsed;
+}
+
 Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
                                                          const model::CheckpointRequest& request) {
-  auto live_or = GetLive(arn);
-  if (!live_or.ok()) {
-    if (live_or.status().code() != StatusCode::kNotFound) return live_or.status();
-    return InvalidToken("Invalid Checkpoint Token: unknown durable execution " + arn);
-  }
-  std::shared_ptr<Live> live = *live_or;
-  std::string hash = HashHex(wire::SerializeCheckpointRequest(request));
-  bool has_client_token = request.client_token && !request.client_token->empty();
-  // A remembered answer can exist only for a token that was already used: the current token's
-  // answer is stored in the same commit that moves the token on. So the store is asked only
-  // when the token is not the current one (an SDK retrying a request whose answer it lost).
-  bool token_current;
-  {
-    std::lock_guard<std::mutex> lock(live->mu);
-    token_current = CheckToken(*live, request.checkpoint_token, /*for_read=*/false).ok();
-  }
-  if (has_client_token && !token_current) {
-    auto replay = store_->FindReplay(arn, *request.client_token, request.checkpoint_token);
-    if (!replay.ok()) return Internal("storage error: " + replay.status().message());
-    if (replay->has_value()) {
-      const store::CheckpointReplay& r = **replay;
-      if (r.request_hash != hash) {
-        return InvalidArgument(
-            "The ClientToken and CheckpointToken were already used with a different request.");
-      }
-      auto parsed = wire::ParseCheckpointResponse(r.response_body);
-      if (!parsed.ok()) return Internal("stored checkpoint response: " + parsed.status().message());
-      parsed->serialized = r.response_body;
-      return parsed;
-    }
-  }
-
+  const bool has_client_token = request.client_token && !request.client_token->empty();
+  // The request's fingerprint goes with its remembered answer (only kept with a client token).
+  const std::string hash =
+      has_client_token ? HashHex(wire::SerializeCheckpointRequest(request)) : std::string();
   model::CheckpointResponse response;
   Effects fx;
   {
@@ -59,8 +48,16 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
       return InvalidToken("Invalid Checkpoint Token: unknown durable execution " + arn);
     }
     LockedLive locked = std::move(locked_or).value();
-    live = locked.live;
-    DURABLE_RETURN_IF_ERROR(CheckToken(*live, request.checkpoint_token, /*for_read=*/false));
+    std::shared_ptr<Live> live = locked.live;
+    Status token = CheckToken(*live, request.checkpoint_token, /*for_read=*/false);
+    if (!token.ok()) {
+      // A remembered answer can exist only for a token that was already used: the current
+      // token's answer is stored in the same commit that moves the token on. So the store is
+      // asked only now (an SDK retrying a request whose answer it lost).
+      if (!has_client_token) return token;
+      locked.lock.unlock();
+      return RememberedAnswer(arn, request, hash, std::move(token));
+    }
     CoreContext ctx = MakeContext();
     ExecutionState& scratch = live->state;
     ChangeGuard guard(scratch);  // rolls back on any error

@@ -255,5 +255,43 @@ TEST(BuildCommitTest, CountersAloneLeaveTheExecutionRowOut) {
   EXPECT_TRUE(BuildCommit(NewState(), t).execution.has_value());
 }
 
+TEST(FireDueOperationsTest, SkipsWhatCannotFallDueButNotWhatChangedSince) {
+  ExecutionState s = NewState();
+  CoreContext ctx = Context();
+  auto apply = [&](std::vector<model::OperationUpdate> batch) {
+    ChangeGuard guard(s);
+    Transition t;
+    Status st = ApplyCheckpointBatch(s, std::move(batch), ctx, t);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    guard.Commit();
+  };
+  auto fire = [&](TimestampMs now) {
+    ChangeGuard guard(s);
+    Transition t;
+    FireDueOperations(s, now, t);
+    guard.Commit();
+    return t.changed_ids;
+  };
+  apply({StepStart("a"), StepSucceed("a", "1"), StepStart("b")});
+  EXPECT_TRUE(fire(kNow).empty());
+  EXPECT_EQ(s.due_scan_from, 3u) << "the EXECUTION record, a and b cannot fall due";
+  // b, before the scan start, is retried: it can fall due again and does.
+  apply({StepRetry("b", std::nullopt, std::nullopt, 5)});
+  apply({WaitStart("w", 10)});
+  EXPECT_TRUE(fire(kNow + 1'000).empty());
+  EXPECT_EQ(fire(kNow + 5'000), std::vector<std::string>{"b"});
+  EXPECT_EQ(s.Find("b")->operation.status, model::OperationStatus::kReady);
+  // A rolled-back change restores the scan start with the records.
+  {
+    ChangeGuard guard(s);
+    Transition t;
+    FireDueOperations(s, kNow + 10'000, t);
+    EXPECT_EQ(t.changed_ids, std::vector<std::string>{"w"});
+  }
+  EXPECT_EQ(s.Find("w")->operation.status, model::OperationStatus::kStarted);
+  EXPECT_EQ(fire(kNow + 10'000), std::vector<std::string>{"w"});
+  EXPECT_EQ(s.Find("w")->operation.status, model::OperationStatus::kSucceeded);
+}
+
 }  // namespace
 }  // namespace durable::engine::testing

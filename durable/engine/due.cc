@@ -5,10 +5,33 @@
 
 namespace durable::engine {
 
+namespace {
+
+// Whether FireDueOperations may have something to do for `rec` at some time.
+bool MayFallDue(const model::OperationRecord& rec) {
+  const model::Operation& op = rec.operation;
+  switch (op.type) {
+    case model::OperationType::kWait:
+    case model::OperationType::kCallback:
+      return op.status == model::OperationStatus::kStarted;
+    case model::OperationType::kStep:
+      return op.status == model::OperationStatus::kPending;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 void FireDueOperations(ExecutionState& s, TimestampMs now, Transition& t) {
   if (!s.Open()) return;
-  // Read-only scan; a record is reached through the journaled At() only when it changes.
-  for (size_t i = 0; i < s.operations.size(); ++i) {
+  // Read-only scan; a record is reached through the journaled At() only when it changes. The
+  // records at the front that cannot fall due (most of a long execution: finished steps, the
+  // EXECUTION record) are passed over once; changing one moves the start back (ExecutionState::At).
+  while (s.due_scan_from < s.operations.size() && !MayFallDue(s.operations[s.due_scan_from])) {
+    ++s.due_scan_from;
+  }
+  for (size_t i = s.due_scan_from; i < s.operations.size(); ++i) {
     const auto& rec = s.operations[i];
     const auto& op = rec.operation;
     if (op.type == model::OperationType::kWait && op.status == model::OperationStatus::kStarted &&

@@ -85,6 +85,11 @@ class EngineImpl final : public Engine {
                                               std::chrono::milliseconds timeout) override;
   Result<model::CheckpointResponse> Checkpoint(const std::string& arn,
                                                const model::CheckpointRequest& request) override;
+  // The remembered answer to `request` (a retry of a checkpoint whose token was used), or
+  // `otherwise` if there is none.
+  Result<model::CheckpointResponse> RememberedAnswer(const std::string& arn,
+                                                     const model::CheckpointRequest& request,
+                                                     const std::string& hash, Status otherwise);
   Result<model::StateResponse> GetState(const std::string& arn,
                                         const model::StateRequest& request) override;
   Result<model::DurableExecution> GetExecution(const std::string& arn) override;

@@ -38,6 +38,7 @@ model::OperationRecord* ExecutionState::Find(const std::string& id) {
 }
 
 model::OperationRecord& ExecutionState::At(size_t i) {
+  due_scan_from = std::min(due_scan_from, i);
   Save(i);
   return operations[i];
 }
@@ -66,6 +67,7 @@ void ExecutionState::BeginChange() {
   undo_.emplace();
   undo_->execution = execution;
   undo_->op_count = operations.size();
+  undo_->due_scan_from = due_scan_from;
 }
 
 void ExecutionState::Rollback() {
@@ -82,6 +84,7 @@ void ExecutionState::Rollback() {
   operations.resize(u.op_count);
   for (auto& [i, rec] : u.saved) operations[i] = std::move(rec);
   execution = std::move(u.execution);
+  due_scan_from = u.due_scan_from;
 }
 
 bool ExecutionState::ExecutionRowChanged() const {

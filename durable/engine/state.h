@@ -24,6 +24,9 @@ struct ExecutionState {
   model::DurableExecution execution;
   std::vector<model::OperationRecord> operations;  // by meta.sequence; [0] is the EXECUTION op
   std::unordered_map<std::string, size_t> index;   // operation id -> position
+  // The records before this position could not fall due when FireDueOperations last looked, and
+  // none was reached through a mutable accessor since (so none can now): its scan starts here.
+  size_t due_scan_from = 0;
 
   static ExecutionState FromSnapshot(store::ExecutionSnapshot snapshot);
   const model::OperationRecord* Find(const std::string& id) const;
@@ -54,6 +57,7 @@ struct ExecutionState {
   struct Undo {
     model::DurableExecution execution;
     size_t op_count = 0;
+    size_t due_scan_from = 0;
     std::vector<std::pair<size_t, model::OperationRecord>> saved;  // old values, first save wins
     std::vector<std::pair<std::string, std::optional<size_t>>> index_prev;  // ids Add()ed
   };

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "durable/base/result.h"
 
@@ -81,8 +81,13 @@ class Db {
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
+  // Hashed by the SQL text (a tree compared long statements sharing their first words).
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   sqlite3* db_;
-  std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
 };
 
 // Maps a SQLite result code to a Status: BUSY/LOCKED -> kUnavailable, CONSTRAINT ->
