@@ -172,6 +172,24 @@ std::string PackOperation(const model::OperationRecord& rec, const model::Event*
   return Frame(ref, codec::EncodeOperation(copy));
 }
 
+namespace {
+
+uint64_t FramedRef(std::string_view blob) {
+  if (!IsFramed(blob)) return 0;
+  size_t pos = 1;
+  uint64_t ref = 0;
+  if (!GetVarint(blob, pos, ref) || ref > static_cast<uint64_t>(INT64_MAX)) return 0;
+  return ref;
+}
+
+}  // namespace
+
+int64_t EventRefOfEvent(std::string_view blob) { return static_cast<int64_t>(FramedRef(blob)); }
+
+int64_t EventRefOfOperation(std::string_view blob) {
+  return static_cast<int64_t>(FramedRef(blob) / 2);
+}
+
 Result<model::OperationRecord> UnpackOperation(std::string_view id, std::string_view blob,
                                                const EventLoader& load) {
   if (!IsFramed(blob)) return codec::DecodeOperation(blob);
