@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <thread>
+#include <vector>
+
 namespace durable::sdk {
 namespace {
 
@@ -19,6 +23,28 @@ TEST(OperationIdTest, RawIdsArePrefixedWithTheRawParentId) {
   EXPECT_EQ(RawOperationId("", 1), "1");
   EXPECT_EQ(RawOperationId("1", 2), "1-2");
   EXPECT_EQ(RawOperationId("1-1", 3), "1-1-3");
+}
+
+// The digest context is reused per thread: repeated and concurrent hashing must not mix inputs.
+TEST(OperationIdTest, RepeatedAndConcurrentHashingGivesTheSameIds) {
+  std::vector<std::string> expected;
+  for (int n = 1; n <= 200; ++n) expected.push_back(HashOperationId(RawOperationId("", n)));
+  EXPECT_EQ(expected[0], "c4ca4238a0b92382");
+  EXPECT_EQ(expected[2], "eccbc87e4b5ce2fe");
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (int n = 1; n <= 200; ++n) {
+          if (HashOperationId(RawOperationId("", n)) != expected[n - 1]) ++mismatches[t];
+          if (Md5Hex("") != "d41d8cd98f00b204e9800998ecf8427e") ++mismatches[t];
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
 
 TEST(OperationIdTest, Md5HexIsFullLowerCaseDigest) {
