@@ -144,8 +144,9 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
       DURABLE_ASSIGN_OR_RETURN(model::OperationRecord rec, sqlite::UnpackOperation(id, blob, load));
       records.push_back(std::move(rec));
     }
-    // The rows come in key (operation id) order. Sorting positions and moving each record once
-    // is cheaper than sorting the records, which moves each several times.
+    // The rows come in key (operation id) order. Sorting positions and then moving each record
+    // to its place (cycle by cycle, in place) moves each record about once; sorting the records
+    // moves each several times, and moving them into a second vector touches fresh pages.
     std::vector<uint32_t> order(records.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&records](uint32_t a, uint32_t b) {
@@ -154,8 +155,21 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
       if (x.meta.sequence != y.meta.sequence) return x.meta.sequence < y.meta.sequence;
       return x.operation.id < y.operation.id;
     });
-    snap.operations.reserve(records.size());
-    for (uint32_t i : order) snap.operations.push_back(std::move(records[i]));
+    // records[order[i]] belongs at i.
+    for (uint32_t start = 0; start < order.size(); ++start) {
+      if (order[start] == start) continue;
+      model::OperationRecord held = std::move(records[start]);
+      uint32_t at = start;
+      while (order[at] != start) {
+        const uint32_t from = order[at];
+        records[at] = std::move(records[from]);
+        order[at] = at;
+        at = from;
+      }
+      records[at] = std::move(held);
+      order[at] = at;
+    }
+    snap.operations = std::move(records);
     return Status::Ok();
   });
   if (!st.ok()) return st;
