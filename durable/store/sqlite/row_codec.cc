@@ -58,11 +58,13 @@ Result<Unframed> Unframe(std::string_view blob, const char* what) {
   u.ref = static_cast<int64_t>(ref);
   u.body.reserve(blob.size() + 32);
   while (pos < blob.size()) {
-    char c = blob[pos++];
-    if (c != 0) {
-      u.body.push_back(c);
-      continue;
-    }
+    // Copies up to the next zero byte at once (bodies are mostly non-zero bytes).
+    size_t zero = blob.find('\0', pos);
+    if (zero == std::string_view::npos) zero = blob.size();
+    u.body.append(blob.data() + pos, zero - pos);
+    pos = zero;
+    if (pos == blob.size()) break;
+    ++pos;
     uint64_t run = 0;
     if (!GetVarint(blob, pos, run) || run == 0 || run > (1u << 20)) {
       return Internal(std::string("corrupt stored ") + what);

@@ -139,35 +139,36 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
       return sqlite::UnpackEvent(it->second, ref, load);
     };
     std::vector<model::OperationRecord> records;
-    records.reserve(rows.size());
+    std::vector<std::pair<int64_t, uint32_t>> order;  // (sequence, position in records)
+    records.reserve(rows.size());  // a reallocation would move every (large) record again
+    order.reserve(rows.size());
     for (const auto& [id, blob] : rows) {
-      DURABLE_ASSIGN_OR_RETURN(model::OperationRecord rec, sqlite::UnpackOperation(id, blob, load));
-      records.push_back(std::move(rec));
+      Result<model::OperationRecord> rec = sqlite::UnpackOperation(id, blob, load);
+      if (!rec.ok()) return rec.status();
+      order.emplace_back(rec->meta.sequence, static_cast<uint32_t>(records.size()));
+      records.push_back(std::move(rec).value());
     }
-    // The rows come in key (operation id) order. Sorting positions and then moving each record
-    // to its place (cycle by cycle, in place) moves each record about once; sorting the records
-    // moves each several times, and moving them into a second vector touches fresh pages.
-    std::vector<uint32_t> order(records.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&records](uint32_t a, uint32_t b) {
-      const model::OperationRecord& x = records[a];
-      const model::OperationRecord& y = records[b];
-      if (x.meta.sequence != y.meta.sequence) return x.meta.sequence < y.meta.sequence;
-      return x.operation.id < y.operation.id;
+    // The rows come in key (operation id) order. Records are large (~1.4 KB): sorting the keys
+    // and then moving each record to its place (cycle by cycle, in place) moves each about once,
+    // where sorting the records moves each several times.
+    std::sort(order.begin(), order.end(), [&records](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return records[a.second].operation.id < records[b.second].operation.id;
     });
-    // records[order[i]] belongs at i.
-    for (uint32_t start = 0; start < order.size(); ++start) {
-      if (order[start] == start) continue;
+    std::vector<uint32_t> from(order.size());  // records[from[i]] belongs at i
+    for (size_t i = 0; i < order.size(); ++i) from[i] = order[i].second;
+    for (uint32_t start = 0; start < from.size(); ++start) {
+      if (from[start] == start) continue;
       model::OperationRecord held = std::move(records[start]);
       uint32_t at = start;
-      while (order[at] != start) {
-        const uint32_t from = order[at];
-        records[at] = std::move(records[from]);
-        order[at] = at;
-        at = from;
+      while (from[at] != start) {
+        const uint32_t next = from[at];
+        records[at] = std::move(records[next]);
+        from[at] = at;
+        at = next;
       }
       records[at] = std::move(held);
-      order[at] = at;
+      from[at] = at;
     }
     snap.operations = std::move(records);
     return Status::Ok();
