@@ -1,5 +1,6 @@
 // SqliteStore: the read path (Load, FindByName, Events, List, lookups, NextDueAt).
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <unordered_map>
 
@@ -96,13 +97,33 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
     // (its id and names). Looking each up by key cost a B-tree descent, a statement reset and a
     // copy per event (~2 per record); instead the events referred to are collected in one
     // descending scan of the execution's range: an event only ever refers to an earlier one, so
-    // what a fetched event needs is still ahead of the scan. `wanted` is a max-heap of ids.
-    std::vector<int64_t> wanted;
-    wanted.reserve(rows.size() * 2);
+    // what a fetched event needs is still ahead of the scan. The records' references are sorted
+    // once (descending); the few an event adds go to a small max-heap.
+    std::vector<int64_t> wanted;  // descending
+    wanted.reserve(rows.size());
     for (const auto& [id, blob] : rows) {
       if (int64_t ref = sqlite::EventRefOfOperation(blob); ref > 0) wanted.push_back(ref);
     }
-    std::make_heap(wanted.begin(), wanted.end());
+    std::sort(wanted.begin(), wanted.end(), std::greater<>());
+    size_t next_wanted = 0;
+    std::vector<int64_t> bases;  // max-heap of ids the fetched events refer to
+    auto highest_wanted = [&]() -> int64_t {
+      int64_t top = next_wanted < wanted.size() ? wanted[next_wanted] : 0;
+      return bases.empty() ? top : std::max(top, bases.front());
+    };
+    // Drops every wanted id >= `event_id` (those above it are missing); true if it was wanted.
+    auto take = [&](int64_t event_id) {
+      bool found = false;
+      for (; next_wanted < wanted.size() && wanted[next_wanted] >= event_id; ++next_wanted) {
+        found = found || wanted[next_wanted] == event_id;
+      }
+      while (!bases.empty() && bases.front() >= event_id) {
+        found = found || bases.front() == event_id;
+        std::pop_heap(bases.begin(), bases.end());
+        bases.pop_back();
+      }
+      return found;
+    };
     std::vector<std::pair<int64_t, std::string>> fetched;  // by event id, descending
     fetched.reserve(wanted.size() * 2);
     if (!wanted.empty()) {
@@ -110,22 +131,15 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
                                                      "k <= ? ORDER BY k DESC"));
       const int64_t first = std::min<int64_t>(wanted.front(), sqlite::kEventIdLimit - 1);
       q.Bind(sqlite::EventKey(exec, 0)).Bind(sqlite::EventKey(exec, first));
-      while (!wanted.empty()) {
+      for (int64_t highest = highest_wanted(); highest > 0; highest = highest_wanted()) {
         DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
         if (!row) break;
         const int64_t event_id = q.Int(0) - sqlite::EventKey(exec, 0);
-        if (wanted.front() < event_id) continue;
-        bool want = false;
-        while (!wanted.empty() && wanted.front() >= event_id) {  // ids passed over are missing
-          want = want || wanted.front() == event_id;
-          std::pop_heap(wanted.begin(), wanted.end());
-          wanted.pop_back();
-        }
-        if (!want) continue;
+        if (highest < event_id || !take(event_id)) continue;
         std::string_view body = q.Blob(1);
         if (int64_t ref = sqlite::EventRefOfEvent(body); ref > 0 && ref < event_id) {
-          wanted.push_back(ref);
-          std::push_heap(wanted.begin(), wanted.end());
+          bases.push_back(ref);
+          std::push_heap(bases.begin(), bases.end());
         }
         fetched.emplace_back(event_id, std::string(body));
       }
