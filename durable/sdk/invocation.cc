@@ -32,6 +32,11 @@ Invocation::Invocation(std::unique_ptr<Checkpointer> checkpointer, std::string a
 
 void Invocation::MarkVisited(const std::string& id) {
   std::lock_guard<std::mutex> lock(visit_mu_);
+  if (children_.empty()) {  // no child contexts (the usual replay): nothing to walk
+    unvisited_.erase(id);
+    if (unvisited_.empty()) replaying_->store(false);
+    return;
+  }
   std::vector<std::string_view> todo = {id};
   while (!todo.empty()) {
     std::string_view next = todo.back();
