@@ -52,6 +52,22 @@ void BindListFilters(Query& q, const model::ListRequest& r) {
   if (r.started_before) q.Bind(*r.started_before);
 }
 
+// A byte range of a buffer that is still growing (a view would dangle on reallocation).
+struct Span {
+  size_t offset = 0;
+  size_t size = 0;
+};
+
+Span Append(std::string& buffer, std::string_view bytes) {
+  Span span{buffer.size(), bytes.size()};
+  buffer.append(bytes);
+  return span;
+}
+
+std::string_view View(const std::string& buffer, Span span) {
+  return std::string_view(buffer).substr(span.offset, span.size);
+}
+
 }  // namespace
 
 Result<model::Event> SqliteStore::LoadEventLocked(int64_t exec, int64_t event_id) {
@@ -81,8 +97,10 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
       DURABLE_ASSIGN_OR_RETURN(snap.execution, sqlite::ReadExecution(q, 1));
     }
     // Rows are read first and decoded afterwards: decoding may read events (a result stored once,
-    // in the event that reported it).
-    std::vector<std::pair<std::string, std::string>> rows;
+    // in the event that reported it). Their bytes go into one buffer each for records and events
+    // (not two allocations per row); views into them are taken once they are complete.
+    std::string record_bytes;
+    std::vector<std::pair<Span, Span>> rows;  // (id, record) in record_bytes
     {
       DURABLE_ASSIGN_OR_RETURN(Query ops,
                                db_->Prepare("SELECT id, record FROM operations WHERE exec = ?"));
@@ -90,7 +108,8 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
       while (true) {
         DURABLE_ASSIGN_OR_RETURN(bool row, ops.Step());
         if (!row) break;
-        rows.emplace_back(ops.Text(0), std::string(ops.Blob(1)));
+        // The id's bytes read as a blob: the same bytes, without a std::string.
+        rows.emplace_back(Append(record_bytes, ops.Blob(0)), Append(record_bytes, ops.Blob(1)));
       }
     }
     // Nearly every record refers to an event (its result), and that event usually to another
@@ -101,8 +120,10 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
     // once (descending); the few an event adds go to a small max-heap.
     std::vector<int64_t> wanted;  // descending
     wanted.reserve(rows.size());
-    for (const auto& [id, blob] : rows) {
-      if (int64_t ref = sqlite::EventRefOfOperation(blob); ref > 0) wanted.push_back(ref);
+    for (const auto& [id, record] : rows) {
+      if (int64_t ref = sqlite::EventRefOfOperation(View(record_bytes, record)); ref > 0) {
+        wanted.push_back(ref);
+      }
     }
     std::sort(wanted.begin(), wanted.end(), std::greater<>());
     size_t next_wanted = 0;
@@ -124,7 +145,8 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
       }
       return found;
     };
-    std::vector<std::pair<int64_t, std::string>> fetched;  // by event id, descending
+    std::string event_bytes;
+    std::vector<std::pair<int64_t, Span>> fetched;  // by event id, descending; in event_bytes
     fetched.reserve(wanted.size() * 2);
     if (!wanted.empty()) {
       DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT k, body FROM events WHERE k > ? AND "
@@ -141,7 +163,7 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
           bases.push_back(ref);
           std::push_heap(bases.begin(), bases.end());
         }
-        fetched.emplace_back(event_id, std::string(body));
+        fetched.emplace_back(event_id, Append(event_bytes, body));
       }
     }
     // A reference the scan did not find (a missing or corrupt event) is looked up on its own, so
@@ -150,14 +172,15 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
       auto it = std::lower_bound(fetched.begin(), fetched.end(), ref,
                                  [](const auto& e, int64_t id) { return e.first > id; });
       if (it == fetched.end() || it->first != ref) return LoadEventLocked(exec, ref);
-      return sqlite::UnpackEvent(it->second, ref, load);
+      return sqlite::UnpackEvent(View(event_bytes, it->second), ref, load);
     };
     std::vector<model::OperationRecord> records;
     std::vector<std::pair<int64_t, uint32_t>> order;  // (sequence, position in records)
     records.reserve(rows.size());  // a reallocation would move every (large) record again
     order.reserve(rows.size());
-    for (const auto& [id, blob] : rows) {
-      Result<model::OperationRecord> rec = sqlite::UnpackOperation(id, blob, load);
+    for (const auto& [id, record] : rows) {
+      Result<model::OperationRecord> rec =
+          sqlite::UnpackOperation(View(record_bytes, id), View(record_bytes, record), load);
       if (!rec.ok()) return rec.status();
       order.emplace_back(rec->meta.sequence, static_cast<uint32_t>(records.size()));
       records.push_back(std::move(rec).value());
