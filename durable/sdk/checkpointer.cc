@@ -1,5 +1,6 @@
 #include "durable/sdk/checkpointer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -39,16 +40,27 @@ Checkpointer::Checkpointer(CheckpointClient* client, std::string arn, std::strin
 }
 
 void Checkpointer::Seed(std::vector<model::Operation> operations) {
+  Seed(std::make_shared<const std::vector<model::Operation>>(std::move(operations)));
+}
+
+void Checkpointer::Seed(std::shared_ptr<const std::vector<model::Operation>> operations) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& op : operations) {
-    std::string id = op.id;
-    ops_.insert_or_assign(std::move(id), std::make_shared<const model::Operation>(std::move(op)));
+  ops_.reserve(ops_.size() + operations->size());
+  for (const auto& op : *operations) {
+    PutLocked(std::shared_ptr<const model::Operation>(operations, &op));  // aliasing: no allocation
   }
+}
+
+void Checkpointer::PutLocked(std::shared_ptr<const model::Operation> op) {
+  // The key views the old value's id: erase first, then key the entry by the new value's id.
+  ops_.erase(std::string_view(op->id));
+  std::string_view key = op->id;
+  ops_.emplace(key, std::move(op));
 }
 
 std::shared_ptr<const model::Operation> Checkpointer::Get(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = ops_.find(id);
+  auto it = ops_.find(std::string_view(id));
   if (it == ops_.end()) return nullptr;
   return it->second;
 }
@@ -61,7 +73,9 @@ size_t Checkpointer::operation_count() const {
 std::vector<model::Operation> Checkpointer::operations() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<model::Operation> out;
+  out.reserve(ops_.size());
   for (const auto& [id, op] : ops_) out.push_back(*op);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return out;
 }
 
@@ -162,7 +176,7 @@ Status Checkpointer::SendBatch(const std::vector<model::OperationUpdate>& batch)
     std::lock_guard<std::mutex> lock(mu_);
     if (resp->checkpoint_token) token_ = *resp->checkpoint_token;
     for (const auto& op : resp->operations) {
-      ops_.insert_or_assign(op.id, std::make_shared<const model::Operation>(op));
+      PutLocked(std::make_shared<const model::Operation>(op));
     }
   }
   if (listener_ && !resp->operations.empty()) listener_(resp->operations);

@@ -9,11 +9,12 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -36,12 +37,15 @@ class Checkpointer {
   // Adds the initial state's operations (moved in, no copy); an id already known is replaced.
   // For use before the first checkpoint.
   void Seed(std::vector<model::Operation> operations);
+  // The same for operations already in a shared block: each entry points into the block (one
+  // allocation for all of them, not one per operation) and keeps it alive.
+  void Seed(std::shared_ptr<const std::vector<model::Operation>> operations);
 
   // The latest known state of operation `id` (null if unknown): a shared, immutable snapshot,
   // so a lookup copies nothing (a later checkpoint response replaces the entry, not the object).
   std::shared_ptr<const model::Operation> Get(const std::string& id) const;
   size_t operation_count() const;
-  std::vector<model::Operation> operations() const;
+  std::vector<model::Operation> operations() const;  // ordered by id
 
   // Queues an update; returns its sequence number. Throws TerminateSignal after a failure.
   uint64_t Enqueue(model::OperationUpdate update);
@@ -66,7 +70,10 @@ class Checkpointer {
   ChangeListener listener_;
 
   mutable std::mutex mu_;  // guards everything below
-  std::map<std::string, std::shared_ptr<const model::Operation>> ops_;
+  void PutLocked(std::shared_ptr<const model::Operation> op);
+  // Keyed by a view of the value's own id (the operation is immutable and the entry owns it), so
+  // an entry costs no key copy (ids are 16 characters: one past the short-string buffer).
+  std::unordered_map<std::string_view, std::shared_ptr<const model::Operation>> ops_;
   std::deque<std::pair<uint64_t, model::OperationUpdate>> queue_;
   uint64_t next_seq_ = 1;
   uint64_t acked_seq_ = 0;

@@ -117,15 +117,6 @@ Result<InvocationOutput> RunDurableInvocation(const Handler& handler,
   Json event = Json::parse(input_payload, nullptr, false);
   if (event.is_discarded()) return InvalidArgument("the execution input is not valid JSON");
 
-  internal::CheckpointerOptions cp_options;
-  cp_options.retry_backoff_ms = options.checkpoint_retry_backoff_ms;
-  auto checkpointer = std::make_unique<internal::Checkpointer>(
-      &client, input.durable_execution_arn, input.checkpoint_token, std::vector<model::Operation>{},
-      cp_options);
-  auto inv = std::make_shared<internal::Invocation>(
-      std::move(checkpointer), input.durable_execution_arn, options.request_id, options.clock,
-      options.log_sink, options.plugins, replaying, ops);
-
   InvocationInfo info;
   info.durable_execution_arn = input.durable_execution_arn;
   info.request_id = options.request_id;
@@ -134,7 +125,20 @@ Result<InvocationOutput> RunDurableInvocation(const Handler& handler,
   info.updated_operation_ids = input.updated_operation_ids.value_or(std::vector<std::string>{});
   info.updated_operations_count = static_cast<int64_t>(info.updated_operation_ids.size());
   info.execution_start_timestamp = execution->start_timestamp;
-  inv->checkpointer().Seed(std::move(ops));  // `execution` pointed into ops: not used below
+  // One shared block for the checkpointer's entries and the replay bookkeeping (`execution`
+  // pointed into ops: not used below).
+  auto initial = std::make_shared<const std::vector<model::Operation>>(std::move(ops));
+
+  internal::CheckpointerOptions cp_options;
+  cp_options.retry_backoff_ms = options.checkpoint_retry_backoff_ms;
+  auto checkpointer = std::make_unique<internal::Checkpointer>(
+      &client, input.durable_execution_arn, input.checkpoint_token, std::vector<model::Operation>{},
+      cp_options);
+  checkpointer->Seed(initial);
+  auto inv = std::make_shared<internal::Invocation>(
+      std::move(checkpointer), input.durable_execution_arn, options.request_id, options.clock,
+      options.log_sink, options.plugins, replaying, std::move(initial));
+
   if (inv->has_plugins()) {
     inv->checkpointer().SetChangeListener([weak = std::weak_ptr(inv)](const auto& changed) {
       auto self = weak.lock();

@@ -7,12 +7,13 @@ namespace durable::sdk::internal {
 Invocation::Invocation(std::unique_ptr<Checkpointer> checkpointer, std::string arn,
                        std::string request_id, const Clock* clock, LogSink sink,
                        std::vector<std::shared_ptr<Plugin>> plugins, bool replaying,
-                       const std::vector<model::Operation>& initial_operations)
+                       std::shared_ptr<const std::vector<model::Operation>> initial_operations)
     : checkpointer_(std::move(checkpointer)),
       arn_(std::move(arn)),
       clock_(clock),
       plugins_(std::move(plugins)),
-      replaying_(std::make_shared<std::atomic<bool>>(replaying)) {
+      replaying_(std::make_shared<std::atomic<bool>>(replaying)),
+      initial_operations_(std::move(initial_operations)) {
   auto scope = std::make_shared<LogScope>();
   scope->durable_execution_arn = arn_;
   scope->request_id = std::move(request_id);
@@ -20,7 +21,8 @@ Invocation::Invocation(std::unique_ptr<Checkpointer> checkpointer, std::string a
   scope->sink = std::move(sink);
   scope->is_replaying = [flag = replaying_] { return flag->load(); };
   log_scope_ = std::move(scope);
-  for (const auto& op : initial_operations) {
+  unvisited_.reserve(initial_operations_->size());
+  for (const auto& op : *initial_operations_) {
     if (op.type == model::OperationType::kExecution) continue;
     if (model::IsTerminal(op.status)) unvisited_.insert(op.id);
     if (op.parent_id) children_.emplace(*op.parent_id, op.id);
@@ -30,9 +32,14 @@ Invocation::Invocation(std::unique_ptr<Checkpointer> checkpointer, std::string a
 
 void Invocation::MarkVisited(const std::string& id) {
   std::lock_guard<std::mutex> lock(visit_mu_);
-  std::vector<std::string> todo = {id};
+  if (children_.empty()) {  // no child contexts (the usual replay): nothing to walk
+    unvisited_.erase(id);
+    if (unvisited_.empty()) replaying_->store(false);
+    return;
+  }
+  std::vector<std::string_view> todo = {id};
   while (!todo.empty()) {
-    std::string next = todo.back();
+    std::string_view next = todo.back();
     todo.pop_back();
     unvisited_.erase(next);
     auto [begin, end] = children_.equal_range(next);

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <atomic>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "durable/base/clock.h"
@@ -22,7 +24,8 @@ class Invocation {
  public:
   Invocation(std::unique_ptr<Checkpointer> checkpointer, std::string arn, std::string request_id,
              const Clock* clock, LogSink sink, std::vector<std::shared_ptr<Plugin>> plugins,
-             bool replaying, const std::vector<model::Operation>& initial_operations);
+             bool replaying,
+             std::shared_ptr<const std::vector<model::Operation>> initial_operations);
 
   Checkpointer& checkpointer() { return *checkpointer_; }
   const std::string& arn() const { return arn_; }
@@ -63,8 +66,11 @@ class Invocation {
   std::shared_ptr<std::atomic<bool>> replaying_;
   std::set<std::string> updated_ids_;  // set before the handler runs, then read-only
   std::mutex visit_mu_;
-  std::set<std::string> unvisited_;                   // completed ops not reached yet
-  std::multimap<std::string, std::string> children_;  // parent id -> child id
+  // Views of the ids in `initial_operations_` (kept alive here): hashing views of the K ids of a
+  // replay costs no string copies and no tree nodes.
+  std::shared_ptr<const std::vector<model::Operation>> initial_operations_;
+  std::unordered_set<std::string_view> unvisited_;  // completed ops not reached yet
+  std::unordered_multimap<std::string_view, std::string_view> children_;  // parent -> child id
   std::shared_ptr<const LogScope> log_scope_;
 };
 

@@ -16,12 +16,15 @@ std::string DurableContext::StepRaw(const std::string& name,
                                     const RetryStrategy& retry_strategy, StepSemantics semantics) {
   OpRef op = NextOp(model::OperationType::kStep, "Step", name);
   auto stored = Lookup(op);
+  // The replay of a completed step reports nothing to plugins: answered before `info` is built
+  // (copies of the id and names for every replayed step).
+  if (stored && stored->status == OperationStatus::kSucceeded) {
+    return stored->step_details ? stored->step_details->result.value_or("") : "";
+  }
   auto& cp = inv_->checkpointer();
   OperationInfo info = InfoOf(op, stored != nullptr);
   if (stored) {
     switch (stored->status) {
-      case OperationStatus::kSucceeded:
-        return stored->step_details ? stored->step_details->result.value_or("") : "";
       case OperationStatus::kFailed:
         ThrowDurableError(ErrorKind::kStep,
                           stored->step_details

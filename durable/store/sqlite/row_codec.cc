@@ -43,33 +43,43 @@ std::string Frame(int64_t ref, std::string_view body) {
   return out;
 }
 
-struct Unframed {
-  int64_t ref = 0;
-  std::string body;
-};
-
-Result<Unframed> Unframe(std::string_view blob, const char* what) {
-  Unframed u;
+// Undoes Frame: returns the ref and leaves the body in `body` (its capacity is reused, so a
+// caller decoding many rows allocates once). Decoding a body never needs it afterwards.
+Result<int64_t> Unframe(std::string_view blob, const char* what, std::string& body) {
   size_t pos = 1;
   uint64_t ref = 0;
   if (!GetVarint(blob, pos, ref) || ref > static_cast<uint64_t>(INT64_MAX)) {
     return Internal(std::string("corrupt stored ") + what);
   }
-  u.ref = static_cast<int64_t>(ref);
-  u.body.reserve(blob.size() + 32);
+  body.clear();
+  body.reserve(blob.size() + 32);
   while (pos < blob.size()) {
-    char c = blob[pos++];
-    if (c != 0) {
-      u.body.push_back(c);
-      continue;
-    }
+    // Copies up to the next zero byte at once (bodies are mostly non-zero bytes).
+    size_t zero = blob.find('\0', pos);
+    if (zero == std::string_view::npos) zero = blob.size();
+    body.append(blob.data() + pos, zero - pos);
+    pos = zero;
+    if (pos == blob.size()) break;
+    ++pos;
     uint64_t run = 0;
     if (!GetVarint(blob, pos, run) || run == 0 || run > (1u << 20)) {
       return Internal(std::string("corrupt stored ") + what);
     }
-    u.body.append(run, '\0');
+    body.append(run, '\0');
   }
-  return u;
+  return static_cast<int64_t>(ref);
+}
+
+// The per-thread buffer Unframe writes into. Each body is decoded before any event it refers to
+// is read, so nested decoding may reuse it.
+std::string& BodyBuffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
+
+// After a large body (a big result) the buffer is given back rather than kept per thread.
+void ReleaseIfLarge(std::string& body) {
+  if (body.capacity() > (size_t{1} << 16)) std::string().swap(body);
 }
 
 // Exact inverses of each other for any values (unsigned arithmetic wraps).
@@ -134,20 +144,23 @@ std::string PackEvent(const model::Event& event, const model::Event* base) {
 
 Result<model::Event> UnpackEvent(std::string_view blob, int64_t event_id, const EventLoader& load) {
   if (!IsFramed(blob)) return codec::DecodeEvent(blob);
-  Result<Unframed> u = Unframe(blob, "event");
+  std::string& body = BodyBuffer();
+  Result<int64_t> u = Unframe(blob, "event", body);
   if (!u.ok()) return u.status();
-  Result<model::Event> ev = codec::DecodeEvent(u->body);
+  const int64_t ref = *u;
+  Result<model::Event> ev = codec::DecodeEvent(body);
+  ReleaseIfLarge(body);
   if (!ev.ok()) return ev;
   ev->event_id = event_id;
-  if (u->ref == 0) return ev;
-  if (u->ref >= ev->event_id) return Internal("corrupt stored event reference");
-  Result<model::Event> base = load(u->ref);
+  if (ref == 0) return ev;
+  if (ref >= ev->event_id) return Internal("corrupt stored event reference");
+  Result<model::Event> base = load(ref);
   if (!base.ok()) return Internal("stored event refers to a missing event");
   ev->event_timestamp = Plus(ev->event_timestamp, base->event_timestamp);
-  ev->id = base->id;
-  ev->name = base->name;
-  ev->sub_type = base->sub_type;
-  ev->parent_id = base->parent_id;
+  ev->id = std::move(base->id);  // `base` is this call's own copy
+  ev->name = std::move(base->name);
+  ev->sub_type = std::move(base->sub_type);
+  ev->parent_id = std::move(base->parent_id);
   return ev;
 }
 
@@ -172,24 +185,45 @@ std::string PackOperation(const model::OperationRecord& rec, const model::Event*
   return Frame(ref, codec::EncodeOperation(copy));
 }
 
+namespace {
+
+uint64_t FramedRef(std::string_view blob) {
+  if (!IsFramed(blob)) return 0;
+  size_t pos = 1;
+  uint64_t ref = 0;
+  if (!GetVarint(blob, pos, ref) || ref > static_cast<uint64_t>(INT64_MAX)) return 0;
+  return ref;
+}
+
+}  // namespace
+
+int64_t EventRefOfEvent(std::string_view blob) { return static_cast<int64_t>(FramedRef(blob)); }
+
+int64_t EventRefOfOperation(std::string_view blob) {
+  return static_cast<int64_t>(FramedRef(blob) / 2);
+}
+
 Result<model::OperationRecord> UnpackOperation(std::string_view id, std::string_view blob,
                                                const EventLoader& load) {
   if (!IsFramed(blob)) return codec::DecodeOperation(blob);
-  Result<Unframed> u = Unframe(blob, "operation");
+  std::string& body = BodyBuffer();
+  Result<int64_t> u = Unframe(blob, "operation", body);
   if (!u.ok()) return u.status();
-  Result<model::OperationRecord> rec = codec::DecodeOperation(u->body);
+  const int64_t ref = *u;
+  Result<model::OperationRecord> rec = codec::DecodeOperation(body);
+  ReleaseIfLarge(body);
   if (!rec.ok()) return rec;
   model::Operation& op = rec->operation;
   op.id = std::string(id);
   auto end_from_start = [&op] {
     if (op.end_timestamp) op.end_timestamp = Plus(*op.end_timestamp, op.start_timestamp);
   };
-  if (u->ref == 0) {
+  if (ref == 0) {
     end_from_start();
     return rec;
   }
-  const int64_t event_id = u->ref / 2;
-  const bool names = (u->ref % 2) == 1;
+  const int64_t event_id = ref / 2;
+  const bool names = (ref % 2) == 1;
   std::optional<std::string>* result = FirstResult(op);
   if (event_id == 0 || result == nullptr || *result ||
       (names && (op.name || op.sub_type || op.parent_id))) {

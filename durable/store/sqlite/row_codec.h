@@ -49,6 +49,13 @@ std::string PackEvent(const model::Event& event, const model::Event* base);
 Result<model::Event> UnpackEvent(std::string_view blob, int64_t event_id, const EventLoader& load);
 
 std::string PackOperation(const model::OperationRecord& rec, const model::Event* result_event);
+
+// The event a framed blob refers to, read from its header without decoding the rest: for an
+// event, the event its id, name, sub_type and parent_id come from; for an operation, the event
+// holding its result. 0 if none (also for unframed and corrupt blobs: decoding reports those).
+// Lets a reader fetch every event a set of rows needs in one pass instead of one lookup each.
+int64_t EventRefOfEvent(std::string_view blob);
+int64_t EventRefOfOperation(std::string_view blob);
 // `id` is the row's key.
 Result<model::OperationRecord> UnpackOperation(std::string_view id, std::string_view blob,
                                                const EventLoader& load);

@@ -1,5 +1,6 @@
 // SqliteStore: the read path (Load, FindByName, Events, List, lookups, NextDueAt).
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <unordered_map>
 
@@ -14,6 +15,7 @@
 namespace durable::store {
 namespace {
 
+using sqlite::EventLoader;
 using sqlite::Query;
 
 std::string SelectExecutionSql(const std::string& where) {
@@ -50,6 +52,22 @@ void BindListFilters(Query& q, const model::ListRequest& r) {
   if (r.started_before) q.Bind(*r.started_before);
 }
 
+// A byte range of a buffer that is still growing (a view would dangle on reallocation).
+struct Span {
+  size_t offset = 0;
+  size_t size = 0;
+};
+
+Span Append(std::string& buffer, std::string_view bytes) {
+  Span span{buffer.size(), bytes.size()};
+  buffer.append(bytes);
+  return span;
+}
+
+std::string_view View(const std::string& buffer, Span span) {
+  return std::string_view(buffer).substr(span.offset, span.size);
+}
+
 }  // namespace
 
 Result<model::Event> SqliteStore::LoadEventLocked(int64_t exec, int64_t event_id) {
@@ -79,8 +97,10 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
       DURABLE_ASSIGN_OR_RETURN(snap.execution, sqlite::ReadExecution(q, 1));
     }
     // Rows are read first and decoded afterwards: decoding may read events (a result stored once,
-    // in the event that reported it).
-    std::vector<std::pair<std::string, std::string>> rows;
+    // in the event that reported it). Their bytes go into one buffer each for records and events
+    // (not two allocations per row); views into them are taken once they are complete.
+    std::string record_bytes;
+    std::vector<std::pair<Span, Span>> rows;  // (id, record) in record_bytes
     {
       DURABLE_ASSIGN_OR_RETURN(Query ops,
                                db_->Prepare("SELECT id, record FROM operations WHERE exec = ?"));
@@ -88,20 +108,106 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
       while (true) {
         DURABLE_ASSIGN_OR_RETURN(bool row, ops.Step());
         if (!row) break;
-        rows.emplace_back(ops.Text(0), std::string(ops.Blob(1)));
+        // The id's bytes read as a blob: the same bytes, without a std::string.
+        rows.emplace_back(Append(record_bytes, ops.Blob(0)), Append(record_bytes, ops.Blob(1)));
       }
     }
-    auto load = [this, exec](int64_t ref) { return LoadEventLocked(exec, ref); };
-    snap.operations.reserve(rows.size());
-    for (const auto& [id, blob] : rows) {
-      DURABLE_ASSIGN_OR_RETURN(model::OperationRecord rec, sqlite::UnpackOperation(id, blob, load));
-      snap.operations.push_back(std::move(rec));
+    // Nearly every record refers to an event (its result), and that event usually to another
+    // (its id and names). Looking each up by key cost a B-tree descent, a statement reset and a
+    // copy per event (~2 per record); instead the events referred to are collected in one
+    // descending scan of the execution's range: an event only ever refers to an earlier one, so
+    // what a fetched event needs is still ahead of the scan. The records' references are sorted
+    // once (descending); the few an event adds go to a small max-heap.
+    std::vector<int64_t> wanted;  // descending
+    wanted.reserve(rows.size());
+    for (const auto& [id, record] : rows) {
+      if (int64_t ref = sqlite::EventRefOfOperation(View(record_bytes, record)); ref > 0) {
+        wanted.push_back(ref);
+      }
     }
-    std::sort(snap.operations.begin(), snap.operations.end(),
-              [](const model::OperationRecord& a, const model::OperationRecord& b) {
-                if (a.meta.sequence != b.meta.sequence) return a.meta.sequence < b.meta.sequence;
-                return a.operation.id < b.operation.id;
-              });
+    std::sort(wanted.begin(), wanted.end(), std::greater<>());
+    size_t next_wanted = 0;
+    std::vector<int64_t> bases;  // max-heap of ids the fetched events refer to
+    auto highest_wanted = [&]() -> int64_t {
+      int64_t top = next_wanted < wanted.size() ? wanted[next_wanted] : 0;
+      return bases.empty() ? top : std::max(top, bases.front());
+    };
+    // Drops every wanted id >= `event_id` (those above it are missing); true if it was wanted.
+    auto take = [&](int64_t event_id) {
+      bool found = false;
+      for (; next_wanted < wanted.size() && wanted[next_wanted] >= event_id; ++next_wanted) {
+        found = found || wanted[next_wanted] == event_id;
+      }
+      while (!bases.empty() && bases.front() >= event_id) {
+        found = found || bases.front() == event_id;
+        std::pop_heap(bases.begin(), bases.end());
+        bases.pop_back();
+      }
+      return found;
+    };
+    std::string event_bytes;
+    std::vector<std::pair<int64_t, Span>> fetched;  // by event id, descending; in event_bytes
+    fetched.reserve(wanted.size() * 2);
+    if (!wanted.empty()) {
+      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT k, body FROM events WHERE k > ? AND "
+                                                     "k <= ? ORDER BY k DESC"));
+      const int64_t first = std::min<int64_t>(wanted.front(), sqlite::kAnswerEventId - 1);
+      q.Bind(sqlite::EventKey(exec, 0)).Bind(sqlite::EventKey(exec, first));
+      for (int64_t highest = highest_wanted(); highest > 0; highest = highest_wanted()) {
+        DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) break;
+        const int64_t event_id = q.Int(0) - sqlite::EventKey(exec, 0);
+        if (highest < event_id || !take(event_id)) continue;
+        std::string_view body = q.Blob(1);
+        if (int64_t ref = sqlite::EventRefOfEvent(body); ref > 0 && ref < event_id) {
+          bases.push_back(ref);
+          std::push_heap(bases.begin(), bases.end());
+        }
+        fetched.emplace_back(event_id, Append(event_bytes, body));
+      }
+    }
+    // A reference the scan did not find (a missing or corrupt event) is looked up on its own, so
+    // it is reported exactly as before.
+    EventLoader load = [&](int64_t ref) -> Result<model::Event> {
+      auto it = std::lower_bound(fetched.begin(), fetched.end(), ref,
+                                 [](const auto& e, int64_t id) { return e.first > id; });
+      if (it == fetched.end() || it->first != ref) return LoadEventLocked(exec, ref);
+      return sqlite::UnpackEvent(View(event_bytes, it->second), ref, load);
+    };
+    std::vector<model::OperationRecord> records;
+    std::vector<std::pair<int64_t, uint32_t>> order;  // (sequence, position in records)
+    records.reserve(rows.size());  // a reallocation would move every (large) record again
+    order.reserve(rows.size());
+    for (const auto& [id, record] : rows) {
+      Result<model::OperationRecord> rec =
+          sqlite::UnpackOperation(View(record_bytes, id), View(record_bytes, record), load);
+      if (!rec.ok()) return rec.status();
+      order.emplace_back(rec->meta.sequence, static_cast<uint32_t>(records.size()));
+      records.push_back(std::move(rec).value());
+    }
+    // The rows come in key (operation id) order. Records are large (~1.4 KB): sorting the keys
+    // and then moving each record to its place (cycle by cycle, in place) moves each about once,
+    // where sorting the records moves each several times.
+    std::sort(order.begin(), order.end(), [&records](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return records[a.second].operation.id < records[b.second].operation.id;
+    });
+    std::vector<uint32_t> from(order.size());  // records[from[i]] belongs at i
+    for (size_t i = 0; i < order.size(); ++i) from[i] = order[i].second;
+    for (uint32_t start = 0; start < from.size(); ++start) {
+      if (from[start] == start) continue;
+      model::OperationRecord held = std::move(records[start]);
+      uint32_t at = start;
+      while (from[at] != start) {
+        const uint32_t next = from[at];
+        records[at] = std::move(records[next]);
+        from[at] = at;
+        at = next;
+      }
+      records[at] = std::move(held);
+      from[at] = at;
+    }
+    snap.operations = std::move(records);
     return DeriveCountersLocked(exec, snap);
   });
   if (!st.ok()) return st;

@@ -646,6 +646,71 @@ TEST(SqliteStoreTest, CountersAloneDoNotRewriteTheExecutionRowAndLoadDerivesThem
   EXPECT_EQ(store->Load(e.arn)->execution, e);
 }
 
+// Load fetches the events that records refer to in one scan of the execution's key range; the
+// events of the executions on either side, events no record refers to and records of several
+// commits must not confuse it, and a referred event that is gone is still an internal error.
+TEST(SqliteStoreTest, LoadResolvesEveryReferredEventOfItsOwnExecutionOnly) {
+  const std::string path = TempDir::NewFile();
+  std::unique_ptr<SqliteStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  std::vector<model::DurableExecution> executions = {FullExecution("a", 1000),
+                                                     FullExecution("b", 1001),
+                                                     FullExecution("c", 1002)};
+  std::vector<std::vector<model::OperationRecord>> expected(executions.size());
+  for (size_t x = 0; x < executions.size(); ++x) {
+    ASSERT_TRUE(store->Create(FirstCommit(executions[x])).ok());
+    expected[x] = FirstCommit(executions[x]).operations;
+  }
+  int64_t next_event = 2;
+  int64_t next_sequence = 2;
+  for (int round = 0; round < 40; ++round) {
+    for (size_t x = 0; x < executions.size(); ++x) {
+      model::OperationRecord rec = EveryOperationType()[2];  // the STEP
+      ASSERT_TRUE(rec.operation.step_details.has_value());
+      rec.operation.id = "op-" + std::to_string(round);
+      rec.operation.name = "step " + std::to_string(round);
+      rec.operation.step_details->result = "r" + std::to_string(round) + "-" + executions[x].arn;
+      rec.meta.sequence = next_sequence;
+      model::Event unrelated = FullEvent(model::EventType::kInvocationCompleted, next_event);
+      model::Event started = FullEvent(model::EventType::kStepStarted, next_event + 1);
+      started.id = rec.operation.id;
+      started.name = rec.operation.name;
+      started.sub_type = rec.operation.sub_type;
+      started.parent_id = rec.operation.parent_id;
+      model::Event done = FullEvent(model::EventType::kStepSucceeded, next_event + 2);
+      done.id = started.id;
+      done.name = started.name;
+      done.sub_type = started.sub_type;
+      done.parent_id = started.parent_id;
+      done.result = model::EventPayload{*rec.operation.step_details->result, false};
+      Commit c;
+      c.arn = executions[x].arn;
+      c.operations = {rec};
+      c.events = {unrelated, started, done};
+      ASSERT_TRUE(store->Apply(c).ok());
+      expected[x].push_back(rec);
+    }
+    next_event += 3;
+    ++next_sequence;
+  }
+  for (size_t x = 0; x < executions.size(); ++x) {
+    Result<ExecutionSnapshot> snap = store->Load(executions[x].arn);
+    ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+    EXPECT_EQ(snap->operations, expected[x]) << executions[x].arn;
+  }
+  // The result event of one record of "b" (execution key 2) goes missing.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM events WHERE k = 2 * 4294967296 + 4", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(store->Load(executions[1].arn).status().code(), StatusCode::kInternal);
+  Result<ExecutionSnapshot> a = store->Load(executions[0].arn);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->operations, expected[0]);
+}
+
 TEST(SqliteStoreTest, EventIdsOutsideTheKeyRangeAreRefused) {
   std::unique_ptr<SqliteStore> store = MustOpen(TempDir::NewFile());
   ASSERT_NE(store, nullptr);
