@@ -140,6 +140,9 @@ class EngineImpl final : public Engine {
   // (rolled back on error or when nothing changed).
   template <typename Fn>
   Status Mutate(const std::string& arn, Fn&& fn);
+  // Mutate on the execution and operation a callback id names: `fn(state, op, t)`.
+  template <typename Fn>
+  Status ChangeCallback(const std::string& callback_id, Fn&& fn);
 
   // invocation.cc
   // Decides what an invocation request in `t` means: start now (prepares the in-flight record

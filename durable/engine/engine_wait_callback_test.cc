@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "durable/base/ids.h"
 #include "durable/engine/engine_impl.h"
 #include "durable/engine/engine_test_util.h"
 
@@ -267,6 +268,12 @@ TEST(CallbackTest, UnknownIdsAreInvalidAndClosedExecutionsAnswerCallbackClosed) 
   std::string arn = h.Start();
   Session s1 = h.Next();
   std::string id = CallbackIdOf(s1.Checkpoint({CallbackStart("cb1")}));
+  // The id names its execution: one naming this execution but none of its operations is invalid;
+  // one naming an unknown execution is NotFound, as for a purged one.
+  EXPECT_EQ(h.engine().CallbackSucceed(Base64Encode(arn + "|forged"), "x").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(h.engine().CallbackSucceed(Base64Encode(arn + "-other|forged"), "x").code(),
+            StatusCode::kNotFound);
   s1.ReturnSucceeded("1");  // closes while the callback is still open
   EXPECT_EQ(h.engine().CallbackSucceed(id, "x").code(), StatusCode::kCallbackClosed);
   EXPECT_EQ(h.engine().CallbackHeartbeat(id).code(), StatusCode::kCallbackClosed);
