@@ -178,7 +178,9 @@ class EngineImpl final : public Engine {
   // falls due, until stopping; meanwhile loads the executions in fire_prefetch_. Several run at
   // once, so their commits share group commits.
   void FireWorker();
-  // Queues claimed groups, each keyed by its first timer's due time. REQUIRES: fire_mu_ held.
+  // Hands claimed timers to the fire workers, grouped by execution.
+  void QueueClaimed(std::vector<store::ClaimedTimer> claimed);
+  // Queues one group, keyed by its first timer's due time. REQUIRES: fire_mu_ held.
   void QueueFireGroupLocked(std::vector<store::Timer> group);
 
   store::Store* store_;

@@ -21,6 +21,7 @@ class RecordingStore final : public store::Store {
     TimestampMs at = 0;  // clock time of the call
     std::vector<store::Timer> timers;
   };
+  explicit RecordingStore(std::chrono::milliseconds claim_delay = {}) : claim_delay_(claim_delay) {}
   std::vector<Claim> Claims() {
     std::lock_guard<std::mutex> lock(mu_);
     return claims_;
@@ -64,6 +65,7 @@ class RecordingStore final : public store::Store {
   Result<std::vector<store::ClaimedTimer>> ClaimDueTimers(TimestampMs now, const std::string& owner,
                                                           int64_t lease_ms, int32_t limit) override {
     auto claimed = inner_.ClaimDueTimers(now, owner, lease_ms, limit);
+    if (claim_delay_.count() > 0) std::this_thread::sleep_for(claim_delay_);  // a slow store
     if (claimed.ok() && !claimed->empty()) {
       Claim c{SystemClock::Get()->NowMs(), {}};
       for (const auto& t : *claimed) c.timers.push_back(t.timer);
@@ -77,6 +79,7 @@ class RecordingStore final : public store::Store {
 
  private:
   store::MemoryStore inner_;
+  const std::chrono::milliseconds claim_delay_;
   std::mutex mu_;
   std::vector<Claim> claims_;  // only those that claimed something
   std::map<std::string, std::vector<TimestampMs>> loads_;
@@ -154,6 +157,49 @@ TEST(TimerThreadTest, ClaimsTimersAheadInFewClaimsAndFiresEachWhenDue) {
       if (e.type == model::EventType::kWaitSucceeded) EXPECT_GE(e.event_timestamp, due[arn]);
     }
   }
+  engine->Shutdown();
+}
+
+TEST(TimerThreadTest, AClaimTakesTheWholeWindowAndTheLoopDoesNotClaimAgainAtOnce) {
+  // Each claim takes 30 ms. Claiming again right after one would take only the timers that
+  // entered the window meanwhile (~30 ms of them); the loop instead sleeps until shortly before
+  // the next unclaimed timer and then claims a whole window (~75 ms of timers).
+  RecordingStore store(std::chrono::milliseconds(30));
+  FakeInvoker invoker;
+  EngineOptions options;
+  options.node_id = "n1";
+  auto engine = Engine::Create(&store, &invoker, SystemClock::Get(), options);
+  engine->RegisterFunction({"fn", {}, 900});
+  ASSERT_TRUE(engine->Start().ok());
+  constexpr int kExecutions = 60;
+  for (int i = 0; i < kExecutions; ++i) {
+    StartWaiting(*engine, invoker);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  for (int i = 0; i < kExecutions; ++i) {
+    std::optional<FakeInvoker::Call> next = invoker.WaitPop(std::chrono::seconds(5));
+    ASSERT_TRUE(next.has_value());
+    next->done({model::InvocationOutput{model::InvocationStatus::kSucceeded, "1", {}},
+                std::nullopt});
+  }
+  std::vector<RecordingStore::Claim> claims = store.Claims();
+  std::map<std::string, TimestampMs> due = WaitDue(claims);
+  ASSERT_EQ(due.size(), size_t{kExecutions});
+  TimestampMs first = INT64_MAX, last = 0;
+  for (const auto& [arn, at] : due) {
+    first = std::min(first, at);
+    last = std::max(last, at);
+  }
+  size_t wait_claims = 0;
+  for (const auto& c : claims) {
+    bool has_wait = false;
+    for (const auto& t : c.timers) has_wait = has_wait || t.key.kind == store::TimerKind::kWaitEnd;
+    if (has_wait) ++wait_claims;
+  }
+  // ~(last - first) / 75 + 1 claims expected; claiming again at once would need ~(last - first)
+  // / 30.
+  EXPECT_LE(wait_claims, static_cast<size_t>((last - first) / 60 + 2))
+      << "timers spread over " << (last - first) << " ms";
   engine->Shutdown();
 }
 

@@ -79,42 +79,52 @@ void EngineImpl::RunDueTimers(bool parallel) {
     // Claiming ahead: the store takes `now` as the claim's time, so a lease that ends within the
     // window counts as ended that much early (kClaimAheadMs against leases of seconds).
     TimestampMs claim_at = clock_->NowMs() + (parallel ? kClaimAheadMs : 0);
+    const int32_t limit = parallel ? 256 : 64;
     auto claimed = store_->ClaimDueTimers(claim_at, options_.node_id,
-                                          options_.limits.timer_lease_ms, parallel ? 256 : 64);
+                                          options_.limits.timer_lease_ms, limit);
     if (!claimed.ok()) {
       log::Warn("claiming timers: {}", claimed.status().ToString());
       return;
     }
     if (claimed->empty()) return;
+    // Everything claimable up to claim_at was taken. Claiming again at once would only pick up
+    // the few timers that entered the window during this claim (one store write for a handful);
+    // the loop comes back kWakeAheadMs before the next one instead.
+    const bool more = static_cast<int32_t>(claimed->size()) >= limit;
     if (!parallel) {
       for (const auto& c : *claimed) FireTimer(c.timer);
       continue;
     }
-    // The timers of one execution stay together and in due order, on one worker. The loop does
-    // not wait for them: it claims again (what fell into the window meanwhile) or goes back to
-    // sleep, while the workers fire them when due and their commits overlap.
-    std::vector<std::vector<store::Timer>> groups;
-    std::unordered_map<std::string, size_t> group_of;
-    for (auto& c : *claimed) {
-      auto [it, added] = group_of.emplace(c.timer.key.arn, groups.size());
-      if (added) groups.emplace_back();
-      groups[it->second].push_back(std::move(c.timer));
-    }
-    std::lock_guard<std::mutex> lock(fire_mu_);
-    for (auto& g : groups) {
-      // An operation timer ends in an invocation, which needs the execution in memory (it was
-      // evicted when it suspended): load it while the timer is not yet due. The others (retention,
-      // execution timeout, invocation watchdog) usually do not, so they are loaded when fired.
-      const store::TimerKind kind = g.front().key.kind;
-      if (kind == store::TimerKind::kWaitEnd || kind == store::TimerKind::kStepRetry ||
-          kind == store::TimerKind::kCallbackTimeout ||
-          kind == store::TimerKind::kCallbackHeartbeat) {
-        fire_prefetch_.emplace_back(g.front().due_at, g.front().key.arn);
-      }
-      QueueFireGroupLocked(std::move(g));
-    }
-    if (!fire_prefetch_.empty()) fire_cv_.notify_all();
+    QueueClaimed(std::move(claimed).value());
+    if (!more) return;
   }
+}
+
+void EngineImpl::QueueClaimed(std::vector<store::ClaimedTimer> claimed) {
+  // The timers of one execution stay together and in due order, on one worker. The loop does
+  // not wait for them: it claims again or goes back to sleep, while the workers fire them when
+  // due and their commits overlap.
+  std::vector<std::vector<store::Timer>> groups;
+  std::unordered_map<std::string, size_t> group_of;
+  for (auto& c : claimed) {
+    auto [it, added] = group_of.emplace(c.timer.key.arn, groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(std::move(c.timer));
+  }
+  std::lock_guard<std::mutex> lock(fire_mu_);
+  for (auto& g : groups) {
+    // An operation timer ends in an invocation, which needs the execution in memory (it was
+    // evicted when it suspended): load it while the timer is not yet due. The others (retention,
+    // execution timeout, invocation watchdog) usually do not, so they are loaded when fired.
+    const store::TimerKind kind = g.front().key.kind;
+    if (kind == store::TimerKind::kWaitEnd || kind == store::TimerKind::kStepRetry ||
+        kind == store::TimerKind::kCallbackTimeout ||
+        kind == store::TimerKind::kCallbackHeartbeat) {
+      fire_prefetch_.emplace_back(g.front().due_at, g.front().key.arn);
+    }
+    QueueFireGroupLocked(std::move(g));
+  }
+  if (!fire_prefetch_.empty()) fire_cv_.notify_all();
 }
 
 void EngineImpl::QueueFireGroupLocked(std::vector<store::Timer> group) {
