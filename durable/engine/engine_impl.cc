@@ -260,9 +260,13 @@ void EngineImpl::Shutdown() {
   if (timer_thread_.joinable()) timer_thread_.join();
   {
     std::lock_guard<std::mutex> lock(fire_mu_);
-    fire_stopping_ = true;  // the workers fire what is queued, then stop
+    // The workers fire what is queued and due, wait a claim-ahead window for what was claimed
+    // early, then stop.
+    fire_stopping_ = true;
+    fire_stop_deadline_ = std::chrono::steady_clock::now() + kFireStopGrace;
   }
   fire_cv_.notify_all();
+  fire_lead_cv_.notify_all();
   for (auto& w : fire_workers_) w.join();
   fire_workers_.clear();
 }

@@ -5,6 +5,7 @@
 // waiters, wake the timer loop). Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -164,17 +165,31 @@ class EngineImpl final : public Engine {
                             size_t max_items) const;
 
   // timers.cc
+  // The timer loop claims the timers due up to kClaimAheadMs ahead of the clock and wakes
+  // kWakeAheadMs before the earliest unclaimed one, so one claim (a store write transaction)
+  // covers the timers of the next ~75 ms instead of those of one moment, and it is done before
+  // they fall due, off their path: the fire workers hold them and fire each at its due time.
+  static constexpr int64_t kClaimAheadMs = 100;
+  static constexpr int64_t kWakeAheadMs = 25;
+  static constexpr std::chrono::milliseconds kFireStopGrace{kClaimAheadMs + 50};
   void TimerLoop();
   void FireTimer(const store::Timer& timer);
-  // Tells the timer loop a timer due at `due` was armed; it is woken only if it sleeps past it.
+  // Tells the timer loop a timer due at `due` was armed; it is woken only if it would otherwise
+  // claim that timer too late (see kWakeAheadMs in timers.cc).
   void WakeTimers(TimestampMs due);
-  // Claims and fires due timers until none is due. `parallel`: hands the timers of different
-  // executions to the fire workers (FireWorker) and returns once all due timers are claimed,
-  // without waiting for them to fire; otherwise fires them on this thread.
+  // Claims and fires due timers until none is due. `parallel`: claims the timers due within the
+  // claim-ahead window, hands the timers of different executions to the fire workers (FireWorker),
+  // which fire each at its due time, and returns once all are claimed, without waiting for them;
+  // otherwise claims only what is due now and fires it on this thread.
   void RunDueTimers(bool parallel);
-  // Fires queued groups of claimed timers (one execution's timers, in due order) until stopping
-  // and the queue is empty. Several run at once, so their commits share group commits.
+  // Fires queued groups of claimed timers (one execution's timers, in due order), each when it
+  // falls due, until stopping; meanwhile loads the executions in fire_prefetch_. Several run at
+  // once, so their commits share group commits.
   void FireWorker();
+  // Hands claimed timers to the fire workers, grouped by execution.
+  void QueueClaimed(std::vector<store::ClaimedTimer> claimed);
+  // Queues one group, keyed by its first timer's due time. REQUIRES: fire_mu_ held.
+  void QueueFireGroupLocked(std::vector<store::Timer> group);
 
   store::Store* store_;
   Invoker* invoker_;
@@ -197,10 +212,21 @@ class EngineImpl final : public Engine {
   std::thread timer_thread_;
 
   std::mutex fire_mu_;
-  std::condition_variable fire_cv_;        // work queued, or stopping
+  std::condition_variable fire_cv_;        // idle workers: work queued, or stopping
+  std::condition_variable fire_lead_cv_;   // the leader: an earlier group was queued, or stopping
   std::condition_variable fire_space_cv_;  // the queue shrank
-  std::deque<std::vector<store::Timer>> fire_queue_;
+  // Claimed groups by the due time of their first timer (claimed up to kClaimAheadMs early).
+  // One worker at a time (the leader) sleeps until the earliest is due; the others sleep until
+  // there is work for them, so a due time wakes one thread, not all of them.
+  std::multimap<TimestampMs, std::vector<store::Timer>> fire_queue_;
+  bool fire_leader_ = false;
+  // Executions of queued operation timers to load into the cache before they fall due (idle
+  // workers do it), so a fire does not wait for the store's connection to read the state.
+  std::deque<std::pair<TimestampMs, std::string>> fire_prefetch_;  // (due, arn)
   bool fire_stopping_ = false;
+  // Once stopping: groups not yet due are still fired if they fall due before this (real) time,
+  // then left to their leases (a fake clock may never get there).
+  std::chrono::steady_clock::time_point fire_stop_deadline_;
   std::vector<std::thread> fire_workers_;
 };
 

@@ -106,7 +106,9 @@ class Store {
   // Arns of all RUNNING executions (start-up recovery).
   virtual Result<std::vector<std::string>> RunningExecutions() = 0;
   // Timers with due_at <= now that are unleased or whose lease expired, at most `limit`, leased
-  // to `owner` until now + lease_ms. A claimed timer stays until cleared (or re-armed).
+  // to `owner` until now + lease_ms. A claimed timer stays until cleared (or re-armed). `now` is
+  // the claim's time, not necessarily the clock's: the engine claims a little ahead (and holds
+  // the timers until due), so a lease ending within that window counts as ended.
   virtual Result<std::vector<ClaimedTimer>> ClaimDueTimers(TimestampMs now, const std::string& owner,
                                                            int64_t lease_ms, int32_t limit) = 0;
   // The earliest due_at of any timer (to sleep until then), if any.

@@ -2,9 +2,12 @@
 #include "durable/store/sqlite/sqlite_store.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
+#include <tuple>
 
 #include "durable/base/clock.h"
+#include "durable/base/log.h"
 #include "durable/base/macros.h"
 #include "durable/store/codec.h"
 #include "durable/store/sqlite/db.h"
@@ -439,29 +442,60 @@ Result<std::vector<ClaimedTimer>> SqliteStore::ClaimDueTimers(TimestampMs now,
   std::vector<ClaimedTimer> claimed;
   const TimestampMs lease_until = now + lease_ms;
   std::lock_guard<std::mutex> lock(mu_);
-  Status st = InWriteTxn([&]() -> Status {
-    DURABLE_ASSIGN_OR_RETURN(
-        Query due, db_->Prepare("SELECT arn, kind, operation_id, due_at FROM timers "
-                                "WHERE due_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1) "
-                                "ORDER BY due_at, arn, kind, operation_id LIMIT ?2"));
-    due.Bind(now).Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
-    while (true) {
-      DURABLE_ASSIGN_OR_RETURN(bool row, due.Step());
-      if (!row) break;
-      TimerKey key{due.Text(0), static_cast<TimerKind>(due.Int(1)), due.Text(2)};
-      claimed.push_back({Timer{std::move(key), due.Int(3)}, lease_until});
-    }
-    for (const ClaimedTimer& c : claimed) {
-      const TimerKey& k = c.timer.key;
-      DURABLE_ASSIGN_OR_RETURN(Query q,
-                               db_->Prepare("UPDATE timers SET lease_owner = ?, lease_until = ? "
-                                            "WHERE arn = ? AND kind = ? AND operation_id = ?"));
-      q.Bind(owner).Bind(lease_until).Bind(k.arn).Bind(static_cast<int64_t>(k.kind));
-      DURABLE_RETURN_IF_ERROR(q.Bind(k.operation_id).Run());
-    }
-    return Status::Ok();
-  });
+  // A claim need not be durable: lost in a crash, it leaves the timers unleased, as they were
+  // before it, and the node that held them in memory is gone too; they are claimed again. So the
+  // claim's COMMIT is not fsynced (synchronous=OFF for this transaction only): its WAL frames
+  // become durable with the next synced COMMIT of any connection (an fsync of the WAL file covers
+  // everything written to it before), or are lost in a crash before that, when no later commit has
+  // been acknowledged either. A commit also runs SQLite's automatic WAL checkpoint with that
+  // commit's sync setting; one without fsyncs could let the WAL be restarted before the database
+  // file holds its pages on disk, so the automatic checkpoint is off for this transaction too (the
+  // next synced COMMIT runs it).
+  int64_t autocheckpoint = 1000;
+  {
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("PRAGMA wal_autocheckpoint"));
+    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (row) autocheckpoint = q.Int(0);
+  }
+  Status st = RunSql("PRAGMA wal_autocheckpoint=0");
+  if (st.ok()) st = RunSql("PRAGMA synchronous=OFF");
+  if (st.ok()) {
+    st = InWriteTxn([&]() -> Status {
+      // One statement: the subquery finds the due timers by due_at, the update reaches each by
+      // its key (RETURNING yields them in no particular order: sorted below).
+      DURABLE_ASSIGN_OR_RETURN(
+          Query q,
+          db_->Prepare("UPDATE timers SET lease_owner = ?1, lease_until = ?2 "
+                       "WHERE (arn, kind, operation_id) IN (SELECT arn, kind, operation_id "
+                       "FROM timers WHERE due_at <= ?3 AND (lease_until IS NULL OR "
+                       "lease_until <= ?3) ORDER BY due_at, arn, kind, operation_id LIMIT ?4) "
+                       "RETURNING arn, kind, operation_id, due_at"));
+      q.Bind(owner).Bind(lease_until).Bind(now);
+      q.Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
+      while (true) {
+        DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) break;
+        TimerKey key{q.Text(0), static_cast<TimerKind>(q.Int(1)), q.Text(2)};
+        claimed.push_back({Timer{std::move(key), q.Int(3)}, lease_until});
+      }
+      return Status::Ok();
+    });
+  }
+  // Back to the configured durability before anything else uses the connection. Should that
+  // fail, every later commit could be acknowledged without an fsync: stop instead.
+  Status restored = RunSql(SynchronousPragma(options_.synchronous));
+  if (restored.ok()) restored = RunSql("PRAGMA wal_autocheckpoint=" + std::to_string(autocheckpoint));
+  if (!restored.ok()) {
+    log::Error("restoring the SQLite durability settings failed: {}", restored.ToString());
+    std::abort();
+  }
   if (!st.ok()) return st;
+  std::sort(claimed.begin(), claimed.end(), [](const ClaimedTimer& a, const ClaimedTimer& b) {
+    const TimerKey& x = a.timer.key;
+    const TimerKey& y = b.timer.key;
+    return std::tie(a.timer.due_at, x.arn, x.kind, x.operation_id) <
+           std::tie(b.timer.due_at, y.arn, y.kind, y.operation_id);
+  });
   return claimed;
 }
 
