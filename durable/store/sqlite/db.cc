@@ -136,4 +136,21 @@ int64_t Db::TotalChanges() const { return sqlite3_total_changes64(db_); }
 
 bool Db::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
+void Db::SetWalHook(std::function<void(int frames)> hook) {
+  wal_hook_ = std::move(hook);
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<Db*>(self)->wal_hook_(frames);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+Status Db::CheckpointPassive() {
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc == SQLITE_OK) return Status::Ok();
+  return SqliteError(rc, std::string("checkpoint: ") + sqlite3_errmsg(db_));
+}
+
 }  // namespace durable::store::sqlite

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,12 @@ class Db {
   // False once a transaction has ended, including when SQLite rolled it back by itself (after
   // an I/O error, a full disk or out of memory).
   bool InTransaction() const;
+  // Calls `hook(frames)` after every commit of this connection, with the number of frames in the
+  // WAL. Replaces SQLite's automatic checkpoint on this connection.
+  void SetWalHook(std::function<void(int frames)> hook);
+  // Copies into the database file what the WAL holds and no reader still needs; writers go on
+  // meanwhile (SQLITE_CHECKPOINT_PASSIVE).
+  Status CheckpointPassive();
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
@@ -87,6 +94,7 @@ class Db {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   sqlite3* db_;
+  std::function<void(int)> wal_hook_;
   std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
 };
 

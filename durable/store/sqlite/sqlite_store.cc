@@ -78,6 +78,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        const SqliteOptions& options) {
   DURABLE_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Db> db, sqlite::Db::Open(path));
   db->SetBusyTimeout(options.busy_timeout_ms);
+  bool wal = false;
   {
     DURABLE_ASSIGN_OR_RETURN(Query q, db->Prepare("PRAGMA journal_mode=WAL"));
     DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -85,12 +86,22 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     if (mode != "wal" && mode != "memory") {
       return FailedPrecondition("cannot switch " + path + " to WAL mode (got '" + mode + "')");
     }
+    wal = mode == "wal";
   }
   DURABLE_RETURN_IF_ERROR(db->Exec(SynchronousPragma(options.synchronous)));
   DURABLE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
   DURABLE_RETURN_IF_ERROR(
       sqlite::Migrate(*db, sqlite::EmbeddedSchema(), SystemClock::Get()->NowMs()));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), options));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), options));
+  if (wal) {
+    DURABLE_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Db> checkpoint_db, sqlite::Db::Open(path));
+    checkpoint_db->SetBusyTimeout(options.busy_timeout_ms);
+    // The checkpoint fsyncs the WAL before copying it and the database file after (unless the
+    // store was opened with a lower durability for benchmarks).
+    DURABLE_RETURN_IF_ERROR(checkpoint_db->Exec(SynchronousPragma(options.synchronous)));
+    store->StartCheckpointer(std::move(checkpoint_db));
+  }
+  return store;
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
@@ -101,7 +112,46 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
 
 SqliteStore::SqliteStore(std::unique_ptr<sqlite::Db> db, SqliteOptions options)
     : db_(std::move(db)), options_(std::move(options)) {}
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() {
+  if (checkpointer_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(checkpoint_mu_);
+      stopping_ = true;
+    }
+    checkpoint_cv_.notify_one();
+    checkpointer_.join();
+  }
+  checkpoint_db_.reset();  // before the main connection, which checkpoints what is left on close
+}
+
+void SqliteStore::StartCheckpointer(std::unique_ptr<sqlite::Db> checkpoint_db) {
+  checkpoint_db_ = std::move(checkpoint_db);
+  db_->SetWalHook([this](int frames) {
+    if (frames < kCheckpointFrames) return;
+    {
+      std::lock_guard<std::mutex> lock(checkpoint_mu_);
+      checkpoint_wanted_ = true;
+    }
+    checkpoint_cv_.notify_one();
+  });
+  checkpointer_ = std::thread([this] { CheckpointLoop(); });
+}
+
+void SqliteStore::CheckpointLoop() {
+  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+  while (true) {
+    checkpoint_cv_.wait(lock, [this] { return checkpoint_wanted_ || stopping_; });
+    if (stopping_) return;
+    checkpoint_wanted_ = false;
+    lock.unlock();
+    Status st = checkpoint_db_->CheckpointPassive();
+    // Busy (another checkpoint, a reader holding the WAL): the next commit asks again.
+    if (!st.ok() && st.code() != StatusCode::kUnavailable) {
+      log::Error("WAL checkpoint failed: {}", st.ToString());
+    }
+    lock.lock();
+  }
+}
 
 Status SqliteStore::InWriteTxn(const std::function<Status()>& body) {
   DURABLE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
@@ -447,18 +497,9 @@ Result<std::vector<ClaimedTimer>> SqliteStore::ClaimDueTimers(TimestampMs now,
   // claim's COMMIT is not fsynced (synchronous=OFF for this transaction only): its WAL frames
   // become durable with the next synced COMMIT of any connection (an fsync of the WAL file covers
   // everything written to it before), or are lost in a crash before that, when no later commit has
-  // been acknowledged either. A commit also runs SQLite's automatic WAL checkpoint with that
-  // commit's sync setting; one without fsyncs could let the WAL be restarted before the database
-  // file holds its pages on disk, so the automatic checkpoint is off for this transaction too (the
-  // next synced COMMIT runs it).
-  int64_t autocheckpoint = 1000;
-  {
-    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("PRAGMA wal_autocheckpoint"));
-    DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (row) autocheckpoint = q.Int(0);
-  }
-  Status st = RunSql("PRAGMA wal_autocheckpoint=0");
-  if (st.ok()) st = RunSql("PRAGMA synchronous=OFF");
+  // been acknowledged either. The WAL checkpoint runs on its own connection with the configured
+  // sync setting (CheckpointLoop), never inside this unsynced commit.
+  Status st = RunSql("PRAGMA synchronous=OFF");
   if (st.ok()) {
     st = InWriteTxn([&]() -> Status {
       // One statement: the subquery finds the due timers by due_at, the update reaches each by
@@ -484,7 +525,6 @@ Result<std::vector<ClaimedTimer>> SqliteStore::ClaimDueTimers(TimestampMs now,
   // Back to the configured durability before anything else uses the connection. Should that
   // fail, every later commit could be acknowledged without an fsync: stop instead.
   Status restored = RunSql(SynchronousPragma(options_.synchronous));
-  if (restored.ok()) restored = RunSql("PRAGMA wal_autocheckpoint=" + std::to_string(autocheckpoint));
   if (!restored.ok()) {
     log::Error("restoring the SQLite durability settings failed: {}", restored.ToString());
     std::abort();

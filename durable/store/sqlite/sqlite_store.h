@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "durable/store/store.h"
@@ -66,6 +67,9 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(std::unique_ptr<sqlite::Db> db, SqliteOptions options);
+  // Starts the background checkpoint on its own connection `checkpoint_db` (see below).
+  void StartCheckpointer(std::unique_ptr<sqlite::Db> checkpoint_db);
+  void CheckpointLoop();
 
   // One queued Create/Apply of the group commit.
   struct Pending {
@@ -122,6 +126,17 @@ class SqliteStore final : public Store {
   std::mutex queue_mu_;  // guards the group-commit queue below
   std::vector<Pending*> queue_;
   bool writing_ = false;  // a caller is writing a group (the leader)
+
+  // The WAL is copied into the database file by a thread of its own, on a second connection, once
+  // it holds kCheckpointFrames or more: SQLite's automatic checkpoint would run inside a commit,
+  // holding the write path (and every caller of the group) for a few ms each time.
+  static constexpr int kCheckpointFrames = 1000;
+  std::unique_ptr<sqlite::Db> checkpoint_db_;
+  std::thread checkpointer_;
+  std::mutex checkpoint_mu_;  // guards the two flags below
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;
+  bool stopping_ = false;
 };
 
 // The factory the server uses: a SqliteStore behind the Store port.

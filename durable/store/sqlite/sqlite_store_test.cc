@@ -898,10 +898,10 @@ TEST(SqliteStoreTest, ClaimingTimersDoesNotFsyncAndLeavesCommitsFullySynced) {
   ASSERT_EQ(claimed->size(), 2u);
   EXPECT_EQ(claimed->at(0).timer.key.operation_id, "w1");  // in due order
   EXPECT_EQ(vfs.syncs(), before);
-  // The connection is back to synchronous=FULL with the automatic checkpoint on: the next
-  // commit is fsynced (and makes the claim durable with it).
+  // The connection is back to synchronous=FULL (its WAL is checkpointed by the store's own
+  // thread, never inside a commit): the next commit is fsynced (and makes the claim durable).
   EXPECT_EQ(store->PragmaForTest("synchronous").value(), "2");
-  EXPECT_EQ(store->PragmaForTest("wal_autocheckpoint").value(), "1000");
+  EXPECT_EQ(store->PragmaForTest("wal_autocheckpoint").value(), "0");
   Commit next;
   next.arn = e.arn;
   next.timers_cleared.push_back({e.arn, TimerKind::kWaitEnd, "w1"});
@@ -943,6 +943,32 @@ TEST(SqliteStoreTest, CorruptStoredOperationIsAnInternalErrorNotACrash) {
             SQLITE_OK);
   sqlite3_close(db);
   EXPECT_EQ(store->Load(e.arn).status().code(), StatusCode::kInternal);
+}
+
+TEST(SqliteStoreTest, TheWalIsCheckpointedInTheBackgroundNotInsideCommits) {
+  const std::string path = TempDir::NewFile();
+  std::unique_ptr<SqliteStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  auto db_bytes = [&path] { return std::filesystem::file_size(path); };
+  const uintmax_t initial = db_bytes();
+  // Commits of new executions until the WAL holds well over a checkpoint's worth of frames; the
+  // database file itself only grows when a checkpoint copies pages into it.
+  for (int i = 0; i < 400; ++i) {
+    Commit c = FirstCommit(FullExecution("x" + std::to_string(i), 1000 + i));
+    c.operations.push_back(EveryOperationType()[2]);
+    ASSERT_TRUE(store->Create(c).ok());
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (db_bytes() == initial && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(db_bytes(), initial) << "no checkpoint copied the WAL into the database file";
+  EXPECT_EQ(store->PragmaForTest("wal_autocheckpoint").value(), "0");
+  // Everything is there after a reopen (the last close checkpoints the rest).
+  store.reset();
+  std::unique_ptr<SqliteStore> reopened = MustOpen(path);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_TRUE(reopened->Load(FullExecution("x399", 1399).arn).ok());
 }
 
 }  // namespace
