@@ -20,6 +20,10 @@ class CheckpointClient {
                                                        const model::CheckpointRequest& request) = 0;
   virtual Result<model::StateResponse> GetState(const std::string& durable_execution_arn,
                                                 const model::StateRequest& request) = 0;
+  // Whether checkpoints carry a ClientToken, so that a request whose answer was lost on the way
+  // can be sent again and get the same answer (the service remembers the latest one). A client
+  // that cannot lose an answer (an in-process call) says false: nothing is remembered for it.
+  virtual bool SendsClientTokens() const { return true; }
 };
 
 // True for the statuses that must end the invocation with a function error (engine re-invokes)

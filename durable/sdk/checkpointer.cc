@@ -157,7 +157,7 @@ Status Checkpointer::SendBatch(const std::vector<model::OperationUpdate>& batch)
     std::lock_guard<std::mutex> lock(mu_);
     request.checkpoint_token = token_;
   }
-  request.client_token = NewUuid();
+  if (client_->SendsClientTokens()) request.client_token = NewUuid();
   request.updates = batch;
   Result<model::CheckpointResponse> resp = InvalidArgument("not sent");
   int backoff = options_.retry_backoff_ms;

@@ -33,6 +33,8 @@ class RecordingClient : public CheckpointClient {
   Result<model::StateResponse> GetState(const std::string&, const model::StateRequest&) override {
     return model::StateResponse{};
   }
+  bool SendsClientTokens() const override { return client_tokens; }
+  bool client_tokens = true;
   std::mutex mu;
   std::vector<model::CheckpointRequest> requests;
   std::atomic<int> in_flight{0}, max_in_flight{0};
@@ -77,6 +79,17 @@ TEST(CheckpointerTest, RetriesReuseTheClientTokenAndNewCallsGetAFreshOne) {
   ASSERT_EQ(client.requests.size(), 3u);
   EXPECT_EQ(client.requests[0].client_token, client.requests[1].client_token);
   EXPECT_NE(client.requests[1].client_token, client.requests[2].client_token);
+}
+
+TEST(CheckpointerTest, AClientThatCannotLoseAnAnswerGetsNoClientToken) {
+  RecordingClient client;
+  client.client_tokens = false;  // as the in-process client to the engine
+  client.fail_next = 1;
+  Checkpointer cp(&client, "arn", "t0", {}, NoBackoff());
+  cp.Send(StepUpdate(1));
+  ASSERT_EQ(client.requests.size(), 2u);
+  EXPECT_FALSE(client.requests[0].client_token.has_value());
+  EXPECT_FALSE(client.requests[1].client_token.has_value());
 }
 
 TEST(CheckpointerTest, FailureIsStickyAndClassified) {

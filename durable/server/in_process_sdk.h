@@ -21,6 +21,8 @@ class EngineCheckpointClient final : public sdk::CheckpointClient {
                                         const model::StateRequest& request) override {
     return engine_.GetState(arn, request);
   }
+  // A direct call returns its answer or fails before committing: no answer to remember.
+  bool SendsClientTokens() const override { return false; }
 
  private:
   engine::Engine& engine_;

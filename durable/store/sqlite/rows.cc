@@ -1,7 +1,5 @@
 #include "durable/store/sqlite/rows.h"
 
-#include <charconv>
-
 #include "durable/store/codec.h"
 
 namespace durable::store::sqlite {
@@ -62,41 +60,6 @@ Result<model::DurableExecution> ReadExecution(const Query& q, int first) {
   e.invoke_at = q.OptInt(c++);
   e.retain_until = q.OptInt(c++);
   return e;
-}
-
-std::string PackAnswer(const CheckpointReplay& answer) {
-  std::string body = std::to_string(answer.client_token.size()) + ':' +
-                     std::to_string(answer.checkpoint_token.size()) + ':' +
-                     std::to_string(answer.request_hash.size()) + ':';
-  body.reserve(body.size() + answer.client_token.size() + answer.checkpoint_token.size() +
-               answer.request_hash.size() + answer.response_body.size());
-  body += answer.client_token;
-  body += answer.checkpoint_token;
-  body += answer.request_hash;
-  body += answer.response_body;
-  return body;
-}
-
-Result<CheckpointReplay> UnpackAnswer(std::string_view body) {
-  size_t lengths[3];
-  for (size_t& n : lengths) {
-    const char* end = body.data() + body.size();
-    auto [p, ec] = std::from_chars(body.data(), end, n);
-    if (ec != std::errc() || p == end || *p != ':') {
-      return Internal("corrupt stored checkpoint answer");
-    }
-    body.remove_prefix(static_cast<size_t>(p - body.data()) + 1);
-  }
-  CheckpointReplay answer;
-  for (auto [field, n] : {std::pair{&answer.client_token, lengths[0]},
-                          std::pair{&answer.checkpoint_token, lengths[1]},
-                          std::pair{&answer.request_hash, lengths[2]}}) {
-    if (n > body.size()) return Internal("corrupt stored checkpoint answer");
-    field->assign(body.substr(0, n));
-    body.remove_prefix(n);
-  }
-  answer.response_body.assign(body);
-  return answer;
 }
 
 }  // namespace durable::store::sqlite

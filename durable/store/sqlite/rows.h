@@ -8,8 +8,6 @@
 #include "durable/base/result.h"
 #include "durable/model/execution.h"
 #include "durable/store/sqlite/db.h"
-#include "durable/store/sqlite/row_codec.h"
-#include "durable/store/store.h"
 
 namespace durable::store::sqlite {
 
@@ -34,15 +32,5 @@ class ExecutionRow {
 
 // Reads kExecutionColumns starting at column `first`. kInternal for an unreadable row.
 Result<model::DurableExecution> ReadExecution(const Query& q, int first = 0);
-
-// The last key of an execution's event range is not an event: it holds the execution's remembered
-// checkpoint answer (schema version 4). Every checkpoint rewrites it, and next to the newest
-// events it shares the page their inserts write anyway. Event ids stay below it.
-inline constexpr int64_t kAnswerEventId = kEventIdLimit - 1;
-
-// The body of the answer row: "<n1>:<n2>:<n3>:" (byte lengths of the client token, checkpoint
-// token and request hash in decimal), those three strings, then the response body.
-std::string PackAnswer(const CheckpointReplay& answer);
-Result<CheckpointReplay> UnpackAnswer(std::string_view body);  // kInternal if malformed
 
 }  // namespace durable::store::sqlite

@@ -410,13 +410,18 @@ Status SqliteStore::WriteCommitBody(const Commit& commit, int64_t exec) {
   }
   DURABLE_RETURN_IF_ERROR(WriteTimers(commit));
   if (commit.replay) {
+    const CheckpointReplay& r = *commit.replay;
     // Only the latest answer of an execution can be asked for again (see docs/storage.md).
     DURABLE_ASSIGN_OR_RETURN(Query q,
-                             db_->Prepare("INSERT INTO events (k, body) VALUES (?, ?) "
-                                          "ON CONFLICT (k) DO UPDATE SET body = excluded.body"));
-    const std::string body = sqlite::PackAnswer(*commit.replay);
-    DURABLE_RETURN_IF_ERROR(
-        q.Bind(sqlite::EventKey(exec, sqlite::kAnswerEventId)).BindBlob(body).Run());
+                             db_->Prepare("INSERT INTO checkpoint_answers (exec, client_token, "
+                                          "checkpoint_token, request_hash, response_body) "
+                                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (exec) DO UPDATE SET "
+                                          "client_token = excluded.client_token, "
+                                          "checkpoint_token = excluded.checkpoint_token, "
+                                          "request_hash = excluded.request_hash, "
+                                          "response_body = excluded.response_body"));
+    q.Bind(exec).Bind(r.client_token).Bind(r.checkpoint_token).Bind(r.request_hash);
+    DURABLE_RETURN_IF_ERROR(q.BindBlob(r.response_body).Run());
   }
   return Status::Ok();
 }
@@ -448,7 +453,7 @@ Status SqliteStore::UpdateMutableColumns(const model::DurableExecution& e, int64
 Status SqliteStore::InsertEvents(const Commit& commit, int64_t exec) {
   for (size_t i = 0; i < commit.events.size(); ++i) {
     const model::Event& ev = commit.events[i];
-    if (ev.event_id < 0 || ev.event_id >= sqlite::kAnswerEventId) {
+    if (ev.event_id < 0 || ev.event_id >= sqlite::kEventIdLimit) {
       return InvalidArgument("event id " + std::to_string(ev.event_id) + " out of range");
     }
     DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("INSERT INTO events (k, body) VALUES (?, ?)"));
@@ -554,7 +559,8 @@ Status SqliteStore::Purge(const std::string& arn) {
           q.Bind(sqlite::EventKey(*exec, 0)).Bind(sqlite::EventKey(*exec + 1, 0)).Run());
     }
     for (const char* sql :
-         {"DELETE FROM operations WHERE exec = ?", "DELETE FROM executions WHERE id = ?"}) {
+         {"DELETE FROM operations WHERE exec = ?", "DELETE FROM checkpoint_answers WHERE exec = ?",
+          "DELETE FROM executions WHERE id = ?"}) {
       DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
       DURABLE_RETURN_IF_ERROR(q.Bind(*exec).Run());
     }

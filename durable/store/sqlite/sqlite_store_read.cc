@@ -151,7 +151,7 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
     if (!wanted.empty()) {
       DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT k, body FROM events WHERE k > ? AND "
                                                      "k <= ? ORDER BY k DESC"));
-      const int64_t first = std::min<int64_t>(wanted.front(), sqlite::kAnswerEventId - 1);
+      const int64_t first = std::min<int64_t>(wanted.front(), sqlite::kEventIdLimit - 1);
       q.Bind(sqlite::EventKey(exec, 0)).Bind(sqlite::EventKey(exec, first));
       for (int64_t highest = highest_wanted(); highest > 0; highest = highest_wanted()) {
         DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -224,7 +224,7 @@ Status SqliteStore::DeriveCountersLocked(int64_t exec, ExecutionSnapshot& snap) 
   }
   DURABLE_ASSIGN_OR_RETURN(Query q,
                            db_->Prepare("SELECT max(k) FROM events WHERE k >= ? AND k < ?"));
-  q.Bind(sqlite::EventKey(exec, 0)).Bind(sqlite::EventKey(exec, sqlite::kAnswerEventId));
+  q.Bind(sqlite::EventKey(exec, 0)).Bind(sqlite::EventKey(exec + 1, 0));
   DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
   if (row && !q.IsNull(0)) {
     e.next_event_id = std::max(e.next_event_id, q.Int(0) - sqlite::EventKey(exec, 0) + 1);
@@ -255,9 +255,8 @@ Result<std::vector<model::Event>> SqliteStore::Events(const std::string& arn,
       DURABLE_ASSIGN_OR_RETURN(
           Query q,
           db_->Prepare("SELECT k, body FROM events WHERE k > ? AND k < ? ORDER BY k LIMIT ?"));
-      // The range ends before the remembered answer's key (not an event).
-      const int64_t after = std::clamp<int64_t>(after_event_id, -1, sqlite::kAnswerEventId);
-      q.Bind(sqlite::EventKey(*exec, after)).Bind(sqlite::EventKey(*exec, sqlite::kAnswerEventId));
+      const int64_t after = std::clamp<int64_t>(after_event_id, -1, sqlite::kEventIdLimit - 1);
+      q.Bind(sqlite::EventKey(*exec, after)).Bind(sqlite::EventKey(*exec + 1, 0));
       q.Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
       while (true) {
         DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -328,22 +327,15 @@ Result<std::pair<std::string, std::string>> SqliteStore::FindCallback(
 Result<std::optional<CheckpointReplay>> SqliteStore::FindReplay(
     const std::string& arn, const std::string& client_token, const std::string& checkpoint_token) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::optional<CheckpointReplay> answer;
-  Status st = InReadTxn([&]() -> Status {
-    DURABLE_ASSIGN_OR_RETURN(std::optional<int64_t> exec, ExecKeyLocked(arn));
-    if (!exec) return Status::Ok();
-    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT body FROM events WHERE k = ?"));
-    DURABLE_ASSIGN_OR_RETURN(bool found,
-                             q.Bind(sqlite::EventKey(*exec, sqlite::kAnswerEventId)).Step());
-    if (!found) return Status::Ok();
-    DURABLE_ASSIGN_OR_RETURN(CheckpointReplay latest, sqlite::UnpackAnswer(q.Blob(0)));
-    if (latest.client_token == client_token && latest.checkpoint_token == checkpoint_token) {
-      answer = std::move(latest);
-    }
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  return answer;
+  DURABLE_ASSIGN_OR_RETURN(
+      Query q, db_->Prepare("SELECT a.request_hash, a.response_body FROM checkpoint_answers a "
+                            "JOIN executions x ON x.id = a.exec WHERE x.arn = ? AND "
+                            "a.client_token = ? AND a.checkpoint_token = ?"));
+  DURABLE_ASSIGN_OR_RETURN(bool found,
+                           q.Bind(arn).Bind(client_token).Bind(checkpoint_token).Step());
+  if (!found) return std::optional<CheckpointReplay>();
+  return std::optional<CheckpointReplay>(
+      CheckpointReplay{client_token, checkpoint_token, q.Text(0), std::string(q.Blob(1))});
 }
 
 Result<std::vector<std::string>> SqliteStore::RunningExecutions() {

@@ -72,10 +72,6 @@ int64_t RawInt(const std::string& path, const std::string& sql) {
   return value;
 }
 
-// Remembered checkpoint answers: the last key of each execution's event range (schema 4).
-constexpr char kCountAnswers[] =
-    "SELECT count(*) FROM events WHERE k % 4294967296 = 4294967295";
-
 TEST(SqliteStoreTest, ReopeningTheFileSeesEverythingCommitted) {
   const std::string path = TempDir::NewFile();
   model::DurableExecution e = FullExecution("a", 1000);
@@ -310,7 +306,7 @@ TEST(SqliteStoreTest, KeepsOnlyTheLatestCheckpointAnswerOfAnExecution) {
       ASSERT_TRUE(store->Apply(c).ok());
     }
   }
-  EXPECT_EQ(RawInt(path, kCountAnswers), 2);
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM checkpoint_answers"), 2);
   EXPECT_EQ(store->FindReplay(a.arn, "client-3", "token-3")->value().response_body, "body-3");
   EXPECT_EQ(store->FindReplay(b.arn, "client-3", "token-3")->value().response_body, "body-3");
   EXPECT_FALSE(store->FindReplay(a.arn, "client-2", "token-2")->has_value());
@@ -348,9 +344,9 @@ TEST(SqliteStoreTest, Version2CarriesVersion1RowsOverAndKeepsTheLatestAnswer) {
   }
   std::unique_ptr<SqliteStore> store = MustOpen(path);
   ASSERT_NE(store, nullptr);
-  // Opening applies 0002, 0003 (integer execution keys) and 0004 (answers among the events).
-  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 4);
-  EXPECT_EQ(RawInt(path, kCountAnswers), 1);
+  // Opening applies 0002 and then 0003 (integer execution keys).
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 3);
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM checkpoint_answers"), 1);
   EXPECT_EQ(store->FindReplay("a", "c3", "t3")->value().response_body, "body3");
   EXPECT_EQ(RawInt(path,
                    "SELECT count(*) FROM operations o JOIN executions x ON x.id = o.exec "
@@ -433,7 +429,7 @@ TEST(SqliteStoreTest, Version3CarriesVersion2RowsOver) {
 
   std::unique_ptr<SqliteStore> store = MustOpen(path);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 4);
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 3);
   Result<ExecutionSnapshot> snap = store->Load(e.arn);
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
   EXPECT_EQ(snap->execution.arn, e.arn);
@@ -468,7 +464,7 @@ TEST(SqliteStoreTest, Version3CarriesVersion2RowsOver) {
   more.events = {FullEvent(model::EventType::kStepStarted, 3)};
   ASSERT_TRUE(store->Apply(more).ok());
   ASSERT_TRUE(store->Purge(e.arn).ok());
-  for (const char* table : {"operations", "events", "timers"}) {
+  for (const char* table : {"operations", "events", "timers", "checkpoint_answers"}) {
     EXPECT_EQ(RawInt(path, std::string("SELECT count(*) FROM ") + table), 0) << table;
   }
   EXPECT_TRUE(store->Load(other.arn).ok());
@@ -558,52 +554,6 @@ TEST(SqliteStoreTest, AResultStoredOnceInItsEventReadsBackExactly) {
     store = MustOpen(path);
     ASSERT_NE(store, nullptr);
   }
-}
-
-TEST(SqliteStoreTest, Version4MovesTheRememberedAnswersIntoTheEventRange) {
-  const std::string path = TempDir::NewFile();
-  const model::DurableExecution e = FullExecution("a", 1000);
-  // Lengths with several digits, separators and multi-byte characters inside the fields.
-  const CheckpointReplay answer{"client:1:\xc3\xa9", std::string(1234, 't'), "h:2",
-                                "{\"CheckpointToken\":\"x:y\",\"Text\":\"\xe2\x82\xac\"}"};
-  {
-    std::unique_ptr<SqliteStore> store = MustOpen(path);
-    ASSERT_NE(store, nullptr);
-    ASSERT_TRUE(store->Create(FirstCommit(e)).ok());
-  }
-  {
-    // Back to a version-3 file holding the answer in checkpoint_answers, as 0003 left it.
-    Result<std::unique_ptr<sqlite::Db>> db = sqlite::Db::Open(path);
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec("CREATE TABLE checkpoint_answers (exec INTEGER NOT NULL PRIMARY KEY "
-                            "REFERENCES executions (id) ON DELETE CASCADE, client_token TEXT NOT "
-                            "NULL, checkpoint_token TEXT NOT NULL, request_hash TEXT NOT NULL, "
-                            "response_body BLOB NOT NULL) WITHOUT ROWID; "
-                            "DELETE FROM schema_version WHERE version = 4")
-                    .ok());
-  }
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
-  RawExec(raw,
-          "INSERT INTO checkpoint_answers SELECT id, ?, ?, ?, ? FROM executions WHERE arn = ?",
-          {answer.client_token, answer.checkpoint_token, answer.request_hash,
-           answer.response_body, e.arn});
-  sqlite3_close(raw);
-
-  std::unique_ptr<SqliteStore> store = MustOpen(path);
-  ASSERT_NE(store, nullptr);
-  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 4);
-  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM sqlite_master WHERE name = 'checkpoint_answers'"),
-            0);
-  Result<std::optional<CheckpointReplay>> found =
-      store->FindReplay(e.arn, answer.client_token, answer.checkpoint_token);
-  ASSERT_TRUE(found.ok()) << found.status().ToString();
-  ASSERT_TRUE(found->has_value());
-  EXPECT_EQ(**found, answer);
-  EXPECT_FALSE(store->FindReplay(e.arn, answer.client_token, "other")->has_value());
-  // The answer is not an event, and it does not move the event numbering.
-  EXPECT_EQ(store->Events(e.arn, 0, 0)->size(), 1u);
-  EXPECT_EQ(store->Load(e.arn)->execution.next_event_id, 2);
 }
 
 TEST(SqliteStoreTest, CountersAloneDoNotRewriteTheExecutionRowAndLoadDerivesThem) {
@@ -716,8 +666,7 @@ TEST(SqliteStoreTest, EventIdsOutsideTheKeyRangeAreRefused) {
   ASSERT_NE(store, nullptr);
   model::DurableExecution e = FullExecution("a", 1000);
   ASSERT_TRUE(store->Create(FirstCommit(e)).ok());
-  // The last id of the range is the remembered answer's key, not an event's.
-  for (int64_t id : {int64_t{-1}, (int64_t{1} << 32) - 1, int64_t{1} << 32}) {
+  for (int64_t id : {int64_t{-1}, int64_t{1} << 32}) {
     Commit c;
     c.arn = e.arn;
     c.events = {FullEvent(model::EventType::kStepStarted, id)};
@@ -725,7 +674,7 @@ TEST(SqliteStoreTest, EventIdsOutsideTheKeyRangeAreRefused) {
   }
   Commit ok;
   ok.arn = e.arn;
-  ok.events = {FullEvent(model::EventType::kStepStarted, (int64_t{1} << 32) - 2)};
+  ok.events = {FullEvent(model::EventType::kStepStarted, (int64_t{1} << 32) - 1)};
   ASSERT_TRUE(store->Apply(ok).ok());
   EXPECT_EQ(store->Events(e.arn, 1, 0)->size(), 1u);
   EXPECT_TRUE(store->Events(e.arn, int64_t{1} << 40, 0)->empty());
@@ -735,8 +684,8 @@ TEST(SqliteStoreTest, EventIdsOutsideTheKeyRangeAreRefused) {
 TEST(SqliteStoreTest, SchemaIsAppliedOnceAndRecorded) {
   const std::string path = TempDir::NewFile();
   for (int i = 0; i < 3; ++i) ASSERT_NE(MustOpen(path), nullptr);
-  EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM schema_version"), 4);
-  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 4);
+  EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM schema_version"), 3);
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 3);
   EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'executions'"), 1);
 }
 
