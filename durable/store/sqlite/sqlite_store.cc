@@ -320,14 +320,7 @@ Status SqliteStore::CreateBody(const Commit& first) {
   {
     DURABLE_ASSIGN_OR_RETURN(std::optional<int64_t> existing, ExecKeyLocked(first.arn));
     if (existing) return AlreadyExists("durable execution " + first.arn + " already exists");
-    DURABLE_ASSIGN_OR_RETURN(
-        Query by_name,
-        db_->Prepare("SELECT 1 FROM executions WHERE function_name = ? AND name = ?"));
-    DURABLE_ASSIGN_OR_RETURN(bool taken, by_name.Bind(e.function_name).Bind(e.name).Step());
-    if (taken) {
-      return AlreadyExists("durable execution " + e.function_name + "/" + e.name +
-                           " already exists");
-    }
+    DURABLE_RETURN_IF_ERROR(CheckNameFree(e));
     DURABLE_ASSIGN_OR_RETURN(Query insert, db_->Prepare(InsertExecutionSql()));
     sqlite::ExecutionRow row(e);
     row.Bind(insert);
@@ -357,6 +350,16 @@ Status SqliteStore::ApplyBody(const Commit& commit) {
   return WriteCommitBody(commit, exec);
 }
 
+Status SqliteStore::CheckNameFree(const model::DurableExecution& e) {
+  DURABLE_ASSIGN_OR_RETURN(
+      Query by_name,
+      db_->Prepare("SELECT 1 FROM executions WHERE function_name = ? AND name = ? AND arn <> ?"));
+  DURABLE_ASSIGN_OR_RETURN(bool taken,
+                           by_name.Bind(e.function_name).Bind(e.name).Bind(e.arn).Step());
+  if (!taken) return Status::Ok();
+  return AlreadyExists("durable execution " + e.function_name + "/" + e.name + " already exists");
+}
+
 Status SqliteStore::UpdateExecution(const model::DurableExecution& stored,
                                     const model::DurableExecution& e, int64_t exec) {
   // The counters alone move with almost every checkpoint; Load derives them from the newest event
@@ -378,15 +381,7 @@ Status SqliteStore::UpdateExecution(const model::DurableExecution& stored,
     // only if one of its columns is SET).
     return UpdateMutableColumns(e, exec, e.status != stored.status);
   }
-  DURABLE_ASSIGN_OR_RETURN(
-      Query by_name,
-      db_->Prepare("SELECT 1 FROM executions WHERE function_name = ? AND name = ? AND arn <> ?"));
-  DURABLE_ASSIGN_OR_RETURN(bool taken,
-                           by_name.Bind(e.function_name).Bind(e.name).Bind(e.arn).Step());
-  if (taken) {
-    return AlreadyExists("durable execution " + e.function_name + "/" + e.name +
-                         " already exists");
-  }
+  DURABLE_RETURN_IF_ERROR(CheckNameFree(e));
   DURABLE_ASSIGN_OR_RETURN(Query update, db_->Prepare(UpdateExecutionSql()));
   sqlite::ExecutionRow row(e);
   row.Bind(update);

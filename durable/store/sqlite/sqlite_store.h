@@ -107,6 +107,9 @@ class SqliteStore final : public Store {
   // The integer key of execution `arn`, if it exists. REQUIRES: mu_ held.
   Result<std::optional<int64_t>> ExecKeyLocked(const std::string& arn);
   Status InsertEvents(const Commit& commit, int64_t exec);
+  // kAlreadyExists if an execution other than `e` has its (function name, name). REQUIRES: as
+  // above.
+  Status CheckNameFree(const model::DurableExecution& e);
   // Writes what changed from the `stored` row to `e`. REQUIRES: as above.
   Status UpdateExecution(const model::DurableExecution& stored, const model::DurableExecution& e,
                          int64_t exec);
