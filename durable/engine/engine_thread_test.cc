@@ -3,8 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -115,14 +117,37 @@ std::map<std::string, TimestampMs> WaitDue(const std::vector<RecordingStore::Cla
   return due;
 }
 
+// How many claims took at least one wait's timer.
+size_t WaitClaims(const std::vector<RecordingStore::Claim>& claims) {
+  return static_cast<size_t>(std::count_if(claims.begin(), claims.end(), [](const auto& c) {
+    return std::any_of(c.timers.begin(), c.timers.end(), [](const store::Timer& t) {
+      return t.key.kind == store::TimerKind::kWaitEnd;
+    });
+  }));
+}
+
+// An engine on `store` with function "fn" registered and its timer loop started (null if the
+// start failed).
+std::unique_ptr<Engine> StartedEngine(store::Store* store, FakeInvoker* invoker) {
+  EngineOptions options;
+  options.node_id = "n1";
+  std::unique_ptr<Engine> engine = Engine::Create(store, invoker, SystemClock::Get(), options);
+  engine->RegisterFunction({"fn", {}, 900});
+  Status st = engine->Start();
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return st.ok() ? std::move(engine) : nullptr;
+}
+
+// Ends an invocation with SUCCEEDED.
+void Succeed(FakeInvoker::Call& call) {
+  call.done({model::InvocationOutput{model::InvocationStatus::kSucceeded, "1", {}}, std::nullopt});
+}
+
 TEST(TimerThreadTest, ClaimsTimersAheadInFewClaimsAndFiresEachWhenDue) {
   RecordingStore store;
   FakeInvoker invoker;
-  EngineOptions options;
-  options.node_id = "n1";
-  auto engine = Engine::Create(&store, &invoker, SystemClock::Get(), options);
-  engine->RegisterFunction({"fn", {}, 900});
-  ASSERT_TRUE(engine->Start().ok());
+  std::unique_ptr<Engine> engine = StartedEngine(&store, &invoker);
+  ASSERT_NE(engine, nullptr);
   // Ten waits falling due ~8 ms apart: claimed as they fell due, that was one claim (one store
   // write transaction) each; claimed ahead, a claim covers several.
   constexpr int kExecutions = 10;
@@ -136,18 +161,12 @@ TEST(TimerThreadTest, ClaimsTimersAheadInFewClaimsAndFiresEachWhenDue) {
     std::optional<FakeInvoker::Call> next = invoker.WaitPop(std::chrono::seconds(5));
     ASSERT_TRUE(next.has_value());
     woken[next->request.input.durable_execution_arn] = SystemClock::Get()->NowMs();
-    next->done({model::InvocationOutput{model::InvocationStatus::kSucceeded, "1", {}},
-                std::nullopt});
+    Succeed(*next);
   }
   std::vector<RecordingStore::Claim> claims = store.Claims();
   std::map<std::string, TimestampMs> due = WaitDue(claims);
   ASSERT_EQ(due.size(), size_t{kExecutions});
-  size_t wait_claims = 0;
-  for (const auto& c : claims) {
-    bool has_wait = false;
-    for (const auto& t : c.timers) has_wait = has_wait || t.key.kind == store::TimerKind::kWaitEnd;
-    if (has_wait) ++wait_claims;
-  }
+  const size_t wait_claims = WaitClaims(claims);
   EXPECT_LE(wait_claims, size_t{kExecutions / 2});
   for (const auto& arn : arns) {
     EXPECT_GE(woken[arn], due[arn]) << "fired before its due time";
@@ -166,11 +185,8 @@ TEST(TimerThreadTest, AClaimTakesTheWholeWindowAndTheLoopDoesNotClaimAgainAtOnce
   // the next unclaimed timer and then claims a whole window (~75 ms of timers).
   RecordingStore store(std::chrono::milliseconds(30));
   FakeInvoker invoker;
-  EngineOptions options;
-  options.node_id = "n1";
-  auto engine = Engine::Create(&store, &invoker, SystemClock::Get(), options);
-  engine->RegisterFunction({"fn", {}, 900});
-  ASSERT_TRUE(engine->Start().ok());
+  std::unique_ptr<Engine> engine = StartedEngine(&store, &invoker);
+  ASSERT_NE(engine, nullptr);
   constexpr int kExecutions = 60;
   for (int i = 0; i < kExecutions; ++i) {
     StartWaiting(*engine, invoker);
@@ -179,8 +195,7 @@ TEST(TimerThreadTest, AClaimTakesTheWholeWindowAndTheLoopDoesNotClaimAgainAtOnce
   for (int i = 0; i < kExecutions; ++i) {
     std::optional<FakeInvoker::Call> next = invoker.WaitPop(std::chrono::seconds(5));
     ASSERT_TRUE(next.has_value());
-    next->done({model::InvocationOutput{model::InvocationStatus::kSucceeded, "1", {}},
-                std::nullopt});
+    Succeed(*next);
   }
   std::vector<RecordingStore::Claim> claims = store.Claims();
   std::map<std::string, TimestampMs> due = WaitDue(claims);
@@ -190,12 +205,7 @@ TEST(TimerThreadTest, AClaimTakesTheWholeWindowAndTheLoopDoesNotClaimAgainAtOnce
     first = std::min(first, at);
     last = std::max(last, at);
   }
-  size_t wait_claims = 0;
-  for (const auto& c : claims) {
-    bool has_wait = false;
-    for (const auto& t : c.timers) has_wait = has_wait || t.key.kind == store::TimerKind::kWaitEnd;
-    if (has_wait) ++wait_claims;
-  }
+  const size_t wait_claims = WaitClaims(claims);
   // ~(last - first) / 75 + 1 claims expected; claiming again at once would need ~(last - first)
   // / 30.
   EXPECT_LE(wait_claims, static_cast<size_t>((last - first) / 60 + 2))
@@ -206,11 +216,8 @@ TEST(TimerThreadTest, AClaimTakesTheWholeWindowAndTheLoopDoesNotClaimAgainAtOnce
 TEST(TimerThreadTest, LoadsASuspendedExecutionBeforeItsClaimedTimerFallsDue) {
   RecordingStore store;
   FakeInvoker invoker;
-  EngineOptions options;
-  options.node_id = "n1";
-  auto engine = Engine::Create(&store, &invoker, SystemClock::Get(), options);
-  engine->RegisterFunction({"fn", {}, 900});
-  ASSERT_TRUE(engine->Start().ok());
+  std::unique_ptr<Engine> engine = StartedEngine(&store, &invoker);
+  ASSERT_NE(engine, nullptr);
   std::string arn = StartWaiting(*engine, invoker);
   size_t loads_while_running = store.Loads(arn).size();
   std::optional<FakeInvoker::Call> next = invoker.WaitPop(std::chrono::seconds(5));
@@ -222,18 +229,15 @@ TEST(TimerThreadTest, LoadsASuspendedExecutionBeforeItsClaimedTimerFallsDue) {
   // The reload for the fire happened while the claimed timer waited for its due time, so the
   // fire itself did not wait for the store.
   EXPECT_LT(loads[loads_while_running], due[arn]);
-  next->done({model::InvocationOutput{model::InvocationStatus::kSucceeded, "1", {}}, std::nullopt});
+  Succeed(*next);
   engine->Shutdown();
 }
 
 TEST(TimerThreadTest, ShutdownFiresATimerClaimedAheadWhenItFallsDue) {
   RecordingStore store;
   FakeInvoker invoker;
-  EngineOptions options;
-  options.node_id = "n1";
-  auto engine = Engine::Create(&store, &invoker, SystemClock::Get(), options);
-  engine->RegisterFunction({"fn", {}, 900});
-  ASSERT_TRUE(engine->Start().ok());
+  std::unique_ptr<Engine> engine = StartedEngine(&store, &invoker);
+  ASSERT_NE(engine, nullptr);
   std::string arn = StartWaiting(*engine, invoker);
   auto t0 = std::chrono::steady_clock::now();
   while (WaitDue(store.Claims()).empty() &&
@@ -259,11 +263,8 @@ TEST(TimerThreadTest, ShutdownFiresATimerClaimedAheadWhenItFallsDue) {
 TEST(TimerThreadTest, ArmingAWaitWakesTheLoopWhichFiresItOnTime) {
   store::MemoryStore store;
   FakeInvoker invoker;
-  EngineOptions options;
-  options.node_id = "n1";
-  auto engine = Engine::Create(&store, &invoker, SystemClock::Get(), options);
-  engine->RegisterFunction({"fn", {}, 900});
-  ASSERT_TRUE(engine->Start().ok());  // the loop now sleeps until the execution-timeout timer
+  std::unique_ptr<Engine> engine = StartedEngine(&store, &invoker);
+  ASSERT_NE(engine, nullptr);  // the loop now sleeps until the execution-timeout timer
   model::StartRequest req;
   req.function_name = "fn";
   auto started = engine->StartExecution(req);
