@@ -154,17 +154,17 @@ void SqliteStore::CheckpointLoop() {
 }
 
 Status SqliteStore::InWriteTxn(const std::function<Status()>& body) {
-  DURABLE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  DURABLE_RETURN_IF_ERROR(RunSql("BEGIN IMMEDIATE"));
   Status st = body();
-  if (st.ok()) st = db_->Exec("COMMIT");
-  if (!st.ok()) db_->Exec("ROLLBACK").ok();
+  if (st.ok()) st = RunSql("COMMIT");
+  if (!st.ok()) RunSql("ROLLBACK").ok();
   return st;
 }
 
 Status SqliteStore::InReadTxn(const std::function<Status()>& body) {
-  DURABLE_RETURN_IF_ERROR(db_->Exec("BEGIN"));
+  DURABLE_RETURN_IF_ERROR(RunSql("BEGIN"));
   Status st = body();
-  Status end = db_->Exec(st.ok() ? "COMMIT" : "ROLLBACK");
+  Status end = RunSql(st.ok() ? "COMMIT" : "ROLLBACK");
   return st.ok() ? end : st;
 }
 
@@ -237,21 +237,20 @@ Status SqliteStore::Submit(const Commit& commit, bool create) {
 
 void SqliteStore::WriteGroup(const std::vector<Pending*>& group) {
   std::lock_guard<std::mutex> lock(mu_);
-  Status st = RunSql("BEGIN IMMEDIATE");
-  if (!st.ok()) {
-    for (Pending* p : group) p->status = st;
-    return;
-  }
+  auto begin = [&] {
+    Status st = RunSql("BEGIN IMMEDIATE");
+    if (!st.ok()) {
+      for (Pending* p : group) p->status = st;
+    }
+    return st.ok();
+  };
+  if (!begin()) return;
   bool any_ok = false;
   if (!WriteGroupOptimistic(group, any_ok)) {
     // A commit failed after writing part of itself: start over with each commit in its own
     // savepoint, so the failed one leaves no trace and does not affect the others.
     RunSql("ROLLBACK").ok();
-    st = RunSql("BEGIN IMMEDIATE");
-    if (!st.ok()) {
-      for (Pending* p : group) p->status = st;
-      return;
-    }
+    if (!begin()) return;
     any_ok = false;
     for (Pending* p : group) {
       Status sp = RunSql("SAVEPOINT durable_commit");
