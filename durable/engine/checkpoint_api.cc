@@ -78,10 +78,13 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
         response.operations.push_back(rec->operation);
       }
     }
-    std::string body = wire::SerializeCheckpointResponse(response);
+    // The answer is remembered byte for byte (with a client token); the HTTP route then sends
+    // those bytes. Without one, nothing needs the JSON here (an in-process caller never does).
     std::optional<store::CheckpointReplay> replay;
     if (has_client_token) {
-      replay = store::CheckpointReplay{*request.client_token, request.checkpoint_token, hash, body};
+      response.serialized = wire::SerializeCheckpointResponse(response);
+      replay = store::CheckpointReplay{*request.client_token, request.checkpoint_token, hash,
+                                       *response.serialized};
     }
     if (!t.Empty() || replay) {
       DURABLE_RETURN_IF_ERROR(CommitLocked(*live, scratch, t, fx, std::move(replay)));
@@ -89,7 +92,6 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
     }
     live->inflight->sequence += 1;
     live->inflight->undelivered.clear();
-    response.serialized = std::move(body);
   }
   RunEffects(std::move(fx));
   return response;

@@ -199,6 +199,21 @@ TEST(TokenTest, RejectsUsedMalformedForeignAndUnknownTokens) {
   EXPECT_TRUE(state.ok());  // reads accept any token of the current invocation
 }
 
+TEST(ReplayTest, WithoutAClientTokenNothingIsRememberedNorSerialized) {
+  Harness h;
+  std::string arn = h.Start();
+  Session s = h.Next();
+  model::CheckpointRequest req;
+  req.checkpoint_token = s.token();
+  req.updates = {StepStart("s1"), StepSucceed("s1", "1")};
+  auto first = h.engine().Checkpoint(arn, req);
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(first->serialized.has_value());  // the HTTP route serializes the response itself
+  ASSERT_EQ(first->operations.size(), 1u);
+  // The token moved on and no answer was kept for the old one.
+  EXPECT_EQ(h.engine().Checkpoint(arn, req).status().code(), StatusCode::kInvalidToken);
+}
+
 TEST(ReplayTest, RepeatedRequestGetsTheStoredResponseByteForByte) {
   Harness h;
   std::string arn = h.Start();
