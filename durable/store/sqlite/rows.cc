@@ -4,6 +4,12 @@
 
 namespace durable::store::sqlite {
 
+const std::string& SelectExecutionByArnSql() {
+  static const std::string sql =
+      std::string("SELECT id, ") + kExecutionColumns + " FROM executions WHERE arn = ?";
+  return sql;
+}
+
 ExecutionRow::ExecutionRow(const model::DurableExecution& e) : e_(e) {
   if (e.error) error_blob_ = codec::EncodeError(*e.error);
 }

@@ -19,6 +19,9 @@ inline constexpr char kExecutionColumns[] =
     "invoke_at, retain_until";
 inline constexpr int kExecutionColumnCount = 23;
 
+// "SELECT id, <kExecutionColumns> FROM executions WHERE arn = ?" (built once).
+const std::string& SelectExecutionByArnSql();
+
 // Binds one execution's columns; owns the encoded error so it outlives the statement's Step.
 class ExecutionRow {
  public:

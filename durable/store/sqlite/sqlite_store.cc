@@ -65,12 +65,6 @@ const std::string& UpdateExecutionSql() {
   return sql;
 }
 
-// The key, then kExecutionColumns.
-const std::string& SelectExecutionByArnSql() {
-  static const std::string sql =
-      std::string("SELECT id, ") + sqlite::kExecutionColumns + " FROM executions WHERE arn = ?";
-  return sql;
-}
 
 }  // namespace
 
@@ -339,7 +333,7 @@ Status SqliteStore::ApplyBody(const Commit& commit) {
   int64_t exec = 0;
   std::optional<model::DurableExecution> stored;
   {
-    DURABLE_ASSIGN_OR_RETURN(Query cur, db_->Prepare(SelectExecutionByArnSql()));
+    DURABLE_ASSIGN_OR_RETURN(Query cur, db_->Prepare(sqlite::SelectExecutionByArnSql()));
     DURABLE_ASSIGN_OR_RETURN(bool exists, cur.Bind(commit.arn).Step());
     if (!exists) return NotFound("durable execution " + commit.arn + " not found");
     exec = cur.Int(0);

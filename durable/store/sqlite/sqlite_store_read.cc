@@ -88,9 +88,7 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
   Status st = InReadTxn([&]() -> Status {
     int64_t exec = 0;
     {
-      DURABLE_ASSIGN_OR_RETURN(Query q,
-                               db_->Prepare("SELECT id, " + std::string(sqlite::kExecutionColumns) +
-                                            " FROM executions WHERE arn = ?"));
+      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sqlite::SelectExecutionByArnSql()));
       DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(arn).Step());
       if (!found) return NotFound("durable execution " + arn + " not found");
       exec = q.Int(0);
