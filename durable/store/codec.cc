@@ -5,6 +5,25 @@
 #include <vector>
 
 namespace durable::store::codec {
+
+void PutVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+bool GetVarint(std::string_view in, size_t& pos, uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64 && pos < in.size(); shift += 7) {
+    uint8_t byte = static_cast<uint8_t>(in[pos++]);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
+
 namespace {
 
 constexpr uint8_t kFormatVersion = 1;
@@ -12,13 +31,7 @@ constexpr uint8_t kFormatVersion = 1;
 class Writer {
  public:
   Writer() { out_.push_back(static_cast<char>(kFormatVersion)); }
-  void U(uint64_t v) {
-    while (v >= 0x80) {
-      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
-      v >>= 7;
-    }
-    out_.push_back(static_cast<char>(v));
-  }
+  void U(uint64_t v) { PutVarint(out_, v); }
   void I(int64_t v) { U((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
   void B(bool v) { out_.push_back(v ? 1 : 0); }
   void S(std::string_view s) {
@@ -55,12 +68,7 @@ class Reader {
   }
   uint64_t U() {
     uint64_t v = 0;
-    for (int shift = 0; !failed_ && shift < 64; shift += 7) {
-      if (pos_ >= in_.size()) break;
-      uint8_t byte = static_cast<uint8_t>(in_[pos_++]);
-      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return v;
-    }
+    if (!failed_ && GetVarint(in_, pos_, v)) return v;
     failed_ = true;
     return 0;
   }

@@ -3,6 +3,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,12 @@
 #include "durable/model/types.h"
 
 namespace durable::store::codec {
+
+// The unsigned varint (7 bits a byte, low first) of this encoding; the SQLite row framing
+// (sqlite/row_codec.h) uses it too.
+void PutVarint(std::string& out, uint64_t v);
+// Reads one varint at `pos` and moves `pos` past it; false if it is cut short or too long.
+bool GetVarint(std::string_view in, size_t& pos, uint64_t& v);
 
 std::string EncodeOperation(const model::OperationRecord& record);
 Result<model::OperationRecord> DecodeOperation(std::string_view bytes);  // kInternal if corrupt

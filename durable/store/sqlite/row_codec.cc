@@ -9,23 +9,8 @@ namespace {
 
 constexpr char kFramed = static_cast<char>(0xC3);
 
-void PutVarint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-bool GetVarint(std::string_view in, size_t& pos, uint64_t& v) {
-  v = 0;
-  for (int shift = 0; shift < 64 && pos < in.size(); shift += 7) {
-    uint8_t byte = static_cast<uint8_t>(in[pos++]);
-    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) return true;
-  }
-  return false;
-}
+using codec::GetVarint;
+using codec::PutVarint;
 
 std::string Frame(int64_t ref, std::string_view body) {
   std::string out(1, kFramed);
