@@ -34,18 +34,12 @@ size_t ApproxSize(const model::OperationUpdate& u) {
 }  // namespace
 
 Checkpointer::Checkpointer(CheckpointClient* client, std::string arn, std::string token,
-                           std::vector<model::Operation> operations, CheckpointerOptions options)
+                           std::shared_ptr<const std::vector<model::Operation>> operations,
+                           CheckpointerOptions options)
     : client_(client), arn_(std::move(arn)), options_(options), token_(std::move(token)) {
-  Seed(std::move(operations));
-}
-
-void Checkpointer::Seed(std::vector<model::Operation> operations) {
-  Seed(std::make_shared<const std::vector<model::Operation>>(std::move(operations)));
-}
-
-void Checkpointer::Seed(std::shared_ptr<const std::vector<model::Operation>> operations) {
+  if (operations == nullptr) return;
   std::lock_guard<std::mutex> lock(mu_);
-  ops_.reserve(ops_.size() + operations->size());
+  ops_.reserve(operations->size());
   for (const auto& op : *operations) {
     PutLocked(std::shared_ptr<const model::Operation>(operations, &op));  // aliasing: no allocation
   }

@@ -32,14 +32,11 @@ class Checkpointer {
  public:
   using ChangeListener = std::function<void(const std::vector<model::Operation>& changed)>;
 
+  // Knows the initial state's `operations` (may be null): each entry points into that shared block
+  // (one allocation for all of them, not one per operation) and keeps it alive.
   Checkpointer(CheckpointClient* client, std::string arn, std::string token,
-               std::vector<model::Operation> operations, CheckpointerOptions options = {});
-  // Adds the initial state's operations (moved in, no copy); an id already known is replaced.
-  // For use before the first checkpoint.
-  void Seed(std::vector<model::Operation> operations);
-  // The same for operations already in a shared block: each entry points into the block (one
-  // allocation for all of them, not one per operation) and keeps it alive.
-  void Seed(std::shared_ptr<const std::vector<model::Operation>> operations);
+               std::shared_ptr<const std::vector<model::Operation>> operations,
+               CheckpointerOptions options = {});
 
   // The latest known state of operation `id` (null if unknown): a shared, immutable snapshot,
   // so a lookup copies nothing (a later checkpoint response replaces the entry, not the object).

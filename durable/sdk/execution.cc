@@ -132,9 +132,7 @@ Result<InvocationOutput> RunDurableInvocation(const Handler& handler,
   internal::CheckpointerOptions cp_options;
   cp_options.retry_backoff_ms = options.checkpoint_retry_backoff_ms;
   auto checkpointer = std::make_unique<internal::Checkpointer>(
-      &client, input.durable_execution_arn, input.checkpoint_token, std::vector<model::Operation>{},
-      cp_options);
-  checkpointer->Seed(initial);
+      &client, input.durable_execution_arn, input.checkpoint_token, initial, cp_options);
   auto inv = std::make_shared<internal::Invocation>(
       std::move(checkpointer), input.durable_execution_arn, options.request_id, options.clock,
       options.log_sink, options.plugins, replaying, std::move(initial));
