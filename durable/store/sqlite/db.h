@@ -61,8 +61,8 @@ class Query {
 
 class Db {
  public:
-  // Opens (creating if needed) the database file.
-  static Result<std::unique_ptr<Db>> Open(const std::string& path);
+  // Opens (creating if needed) the database file, through the named VFS (empty: the default).
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, const std::string& vfs = "");
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

@@ -14,6 +14,7 @@
 #include "durable/store/sqlite/migrations.h"
 #include "durable/store/sqlite/row_codec.h"
 #include "durable/store/sqlite/rows.h"
+#include "durable/store/sqlite/wal_buffer_vfs.h"
 
 namespace durable::store {
 namespace {
@@ -70,7 +71,10 @@ const std::string& UpdateExecutionSql() {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        const SqliteOptions& options) {
-  DURABLE_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Db> db, sqlite::Db::Open(path));
+  // The writing connection gathers each transaction's WAL frames into one write (see
+  // wal_buffer_vfs.h); the checkpointer's connection only reads the WAL.
+  DURABLE_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Db> db,
+                           sqlite::Db::Open(path, sqlite::WalBufferVfsName()));
   db->SetBusyTimeout(options.busy_timeout_ms);
   bool wal = false;
   {
@@ -198,33 +202,37 @@ Status SqliteStore::Submit(const Commit& commit, bool create) {
   } else {
     writing_ = true;
   }
-  // The leader writes everything queued so far (this call first) as one transaction.
-  size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_group_commits)));
-  std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-  queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-  lock.unlock();
-  WriteGroup(group);
-  // Hand the lead to the oldest waiting call first, so the next group is written while this
-  // thread wakes the callers of its group.
-  Pending* next = nullptr;
-  lock.lock();
-  if (queue_.empty()) {
-    writing_ = false;
-  } else {
-    next = queue_.front();  // stays queued and waiting: only this leader can take it
+  // The leader writes everything queued so far (this call first) as one transaction, and goes on
+  // with what was queued meanwhile (up to kLeadRounds groups) rather than handing the lead to a
+  // thread that would first have to be scheduled.
+  const size_t max_group = static_cast<size_t>(std::max(1, options_.max_group_commits));
+  for (int round = 0;; ++round) {
+    size_t n = std::min(queue_.size(), max_group);
+    std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    lock.unlock();
+    WriteGroup(group);
+    for (Pending* p : group) {
+      if (p == &mine) continue;
+      // Notified under its own mutex: the waiter cannot return (and destroy `p`) before that.
+      std::lock_guard<std::mutex> wake(p->mu);
+      p->done = true;
+      p->cv.notify_one();
+    }
+    lock.lock();
+    if (queue_.empty()) {
+      writing_ = false;
+      return mine.status;
+    }
+    if (round + 1 >= kLeadRounds) break;
   }
+  // Hand the lead to the oldest waiting call (it stays queued: only this leader can take it).
+  Pending* next = queue_.front();
   lock.unlock();
-  if (next != nullptr) {
+  {
     std::lock_guard<std::mutex> wake(next->mu);
     next->lead = true;
     next->cv.notify_one();
-  }
-  for (Pending* p : group) {
-    if (p == &mine) continue;
-    // Notified under its own mutex: the waiter cannot return (and destroy `p`) before that.
-    std::lock_guard<std::mutex> wake(p->mu);
-    p->done = true;
-    p->cv.notify_one();
   }
   return mine.status;
 }

@@ -72,6 +72,7 @@ class SqliteStore final : public Store {
   void CheckpointLoop();
 
   // One queued Create/Apply of the group commit.
+  static constexpr int kLeadRounds = 16;
   struct Pending {
     const Commit* commit = nullptr;
     bool create = false;
