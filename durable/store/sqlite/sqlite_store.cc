@@ -404,7 +404,7 @@ Status SqliteStore::WriteCommitBody(const Commit& commit, int64_t exec) {
         op.callback_details ? op.callback_details->callback_id : no_callback;
     DURABLE_RETURN_IF_ERROR(q.Bind(exec).Bind(op.id).Bind(callback_id).BindBlob(blob).Run());
   }
-  DURABLE_RETURN_IF_ERROR(WriteTimers(commit));
+  DURABLE_RETURN_IF_ERROR(WriteTimers(commit, exec));
   if (commit.replay) {
     const CheckpointReplay& r = *commit.replay;
     // Only the latest answer of an execution can be asked for again (see docs/storage.md).
@@ -463,25 +463,25 @@ Status SqliteStore::InsertEvents(const Commit& commit, int64_t exec) {
   return Status::Ok();
 }
 
-Status SqliteStore::WriteTimers(const Commit& commit) {
+Status SqliteStore::WriteTimers(const Commit& commit, int64_t exec) {
   if (commit.clear_all_timers) {
-    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("DELETE FROM timers WHERE arn = ?"));
-    DURABLE_RETURN_IF_ERROR(q.Bind(commit.arn).Run());
+    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("DELETE FROM timers WHERE exec = ?"));
+    DURABLE_RETURN_IF_ERROR(q.Bind(exec).Run());
   }
   for (const TimerKey& k : commit.timers_cleared) {
     DURABLE_ASSIGN_OR_RETURN(
         Query q,
-        db_->Prepare("DELETE FROM timers WHERE arn = ? AND kind = ? AND operation_id = ?"));
+        db_->Prepare("DELETE FROM timers WHERE exec = ? AND kind = ? AND operation_id = ?"));
     DURABLE_RETURN_IF_ERROR(
-        q.Bind(k.arn).Bind(static_cast<int64_t>(k.kind)).Bind(k.operation_id).Run());
+        q.Bind(exec).Bind(static_cast<int64_t>(k.kind)).Bind(k.operation_id).Run());
   }
   for (const Timer& t : commit.timers_set) {
     DURABLE_ASSIGN_OR_RETURN(
         Query q,
-        db_->Prepare("INSERT INTO timers (arn, kind, operation_id, due_at) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT (arn, kind, operation_id) DO UPDATE SET due_at = "
+        db_->Prepare("INSERT INTO timers (exec, kind, operation_id, due_at) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (exec, kind, operation_id) DO UPDATE SET due_at = "
                      "excluded.due_at, lease_owner = NULL, lease_until = NULL"));
-    q.Bind(t.key.arn).Bind(static_cast<int64_t>(t.key.kind)).Bind(t.key.operation_id);
+    q.Bind(exec).Bind(static_cast<int64_t>(t.key.kind)).Bind(t.key.operation_id);
     DURABLE_RETURN_IF_ERROR(q.Bind(t.due_at).Run());
   }
   return Status::Ok();
@@ -505,20 +505,32 @@ Result<std::vector<ClaimedTimer>> SqliteStore::ClaimDueTimers(TimestampMs now,
     st = InWriteTxn([&]() -> Status {
       // One statement: the subquery finds the due timers by due_at, the update reaches each by
       // its key (RETURNING yields them in no particular order: sorted below).
-      DURABLE_ASSIGN_OR_RETURN(
-          Query q,
-          db_->Prepare("UPDATE timers SET lease_owner = ?1, lease_until = ?2 "
-                       "WHERE (arn, kind, operation_id) IN (SELECT arn, kind, operation_id "
-                       "FROM timers WHERE due_at <= ?3 AND (lease_until IS NULL OR "
-                       "lease_until <= ?3) ORDER BY due_at, arn, kind, operation_id LIMIT ?4) "
-                       "RETURNING arn, kind, operation_id, due_at"));
-      q.Bind(owner).Bind(lease_until).Bind(now);
-      q.Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
-      while (true) {
-        DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
-        if (!row) break;
-        TimerKey key{q.Text(0), static_cast<TimerKind>(q.Int(1)), q.Text(2)};
-        claimed.push_back({Timer{std::move(key), q.Int(3)}, lease_until});
+      // (The arn of each is read afterwards: RETURNING cannot join.)
+      std::vector<int64_t> execs;
+      {
+        DURABLE_ASSIGN_OR_RETURN(
+            Query q,
+            db_->Prepare("UPDATE timers SET lease_owner = ?1, lease_until = ?2 "
+                         "WHERE (exec, kind, operation_id) IN (SELECT exec, kind, operation_id "
+                         "FROM timers WHERE due_at <= ?3 AND (lease_until IS NULL OR "
+                         "lease_until <= ?3) ORDER BY due_at, exec, kind, operation_id LIMIT ?4) "
+                         "RETURNING exec, kind, operation_id, due_at"));
+        q.Bind(owner).Bind(lease_until).Bind(now);
+        q.Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
+        while (true) {
+          DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
+          if (!row) break;
+          execs.push_back(q.Int(0));
+          TimerKey key{"", static_cast<TimerKind>(q.Int(1)), q.Text(2)};
+          claimed.push_back({Timer{std::move(key), q.Int(3)}, lease_until});
+        }
+      }
+      for (size_t i = 0; i < claimed.size(); ++i) {
+        DURABLE_ASSIGN_OR_RETURN(Query arn,
+                                 db_->Prepare("SELECT arn FROM executions WHERE id = ?"));
+        DURABLE_ASSIGN_OR_RETURN(bool found, arn.Bind(execs[i]).Step());
+        if (!found) return Internal("timer of a missing execution " + std::to_string(execs[i]));
+        claimed[i].timer.key.arn = arn.Text(0);
       }
       return Status::Ok();
     });
@@ -546,17 +558,13 @@ Status SqliteStore::Purge(const std::string& arn) {
     DURABLE_ASSIGN_OR_RETURN(std::optional<int64_t> exec, ExecKeyLocked(arn));
     if (!exec) return NotFound("durable execution " + arn + " not found");
     {
-      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("DELETE FROM timers WHERE arn = ?"));
-      DURABLE_RETURN_IF_ERROR(q.Bind(arn).Run());
-    }
-    {
       DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("DELETE FROM events WHERE k >= ? AND k < ?"));
       DURABLE_RETURN_IF_ERROR(
           q.Bind(sqlite::EventKey(*exec, 0)).Bind(sqlite::EventKey(*exec + 1, 0)).Run());
     }
     for (const char* sql :
-         {"DELETE FROM operations WHERE exec = ?", "DELETE FROM checkpoint_answers WHERE exec = ?",
-          "DELETE FROM executions WHERE id = ?"}) {
+         {"DELETE FROM timers WHERE exec = ?", "DELETE FROM operations WHERE exec = ?",
+          "DELETE FROM checkpoint_answers WHERE exec = ?", "DELETE FROM executions WHERE id = ?"}) {
       DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
       DURABLE_RETURN_IF_ERROR(q.Bind(*exec).Run());
     }

@@ -121,7 +121,7 @@ class SqliteStore final : public Store {
   Status DeriveCountersLocked(int64_t exec, ExecutionSnapshot& snap);
   // Reads event `event_id` of execution `exec` (resolving its references). REQUIRES: mu_ held.
   Result<model::Event> LoadEventLocked(int64_t exec, int64_t event_id);
-  Status WriteTimers(const Commit& commit);
+  Status WriteTimers(const Commit& commit, int64_t exec);
 
   std::mutex mu_;  // guards the connection
   std::unique_ptr<sqlite::Db> db_;

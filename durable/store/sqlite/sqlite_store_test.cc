@@ -323,8 +323,9 @@ TEST(SqliteStoreTest, Version2CarriesVersion1RowsOverAndKeepsTheLatestAnswer) {
   }
   std::unique_ptr<SqliteStore> store = MustOpen(path);
   ASSERT_NE(store, nullptr);
-  // Opening applies 0002 and then 0003 (integer execution keys).
-  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 3);
+  // Opening applies 0002 and every later file.
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"),
+            sqlite::EmbeddedSchema().back().version);
   EXPECT_EQ(RawInt(path, "SELECT count(*) FROM checkpoint_answers"), 1);
   EXPECT_EQ(store->FindReplay("a", "c3", "t3")->value().response_body, "body3");
   EXPECT_EQ(RawInt(path,
@@ -408,7 +409,8 @@ TEST(SqliteStoreTest, Version3CarriesVersion2RowsOver) {
 
   std::unique_ptr<SqliteStore> store = MustOpen(path);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 3);
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"),
+            sqlite::EmbeddedSchema().back().version);
   Result<ExecutionSnapshot> snap = store->Load(e.arn);
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
   EXPECT_EQ(snap->execution.arn, e.arn);
@@ -447,6 +449,67 @@ TEST(SqliteStoreTest, Version3CarriesVersion2RowsOver) {
     EXPECT_EQ(RawInt(path, std::string("SELECT count(*) FROM ") + table), 0) << table;
   }
   EXPECT_TRUE(store->Load(other.arn).ok());
+}
+
+TEST(SqliteStoreTest, Version4KeysTimersByExecutionAndCarriesVersion3TimersOver) {
+  const std::string path = TempDir::NewFile();
+  const model::DurableExecution a = FullExecution("a", 1000);
+  const model::DurableExecution b = FullExecution("b", 2000);
+  {
+    // A version-3 database written by the previous binary: timers keyed by arn.
+    Result<std::unique_ptr<sqlite::Db>> db = sqlite::Db::Open(path);
+    ASSERT_TRUE(db.ok());
+    std::vector<sqlite::SchemaFile> v3(sqlite::EmbeddedSchema().begin(),
+                                       sqlite::EmbeddedSchema().begin() + 3);
+    ASSERT_EQ(v3.back().version, 3);
+    ASSERT_TRUE(sqlite::Migrate(**db, v3, 0).ok());
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  for (const model::DurableExecution* x : {&a, &b}) {
+    RawExec(raw,
+            "INSERT INTO executions (arn, name, execution_id, function_name, function_arn, "
+            "version, status, start_ts, execution_timeout_s, retention_days, next_event_id, "
+            "next_sequence, failed_invocations) VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', " +
+                std::to_string(x->start_timestamp) + ", 60, 7, 1, 1, 0)",
+            {x->arn, x->name, x->execution_id, x->function_name, x->function_arn, x->version});
+  }
+  RawExec(raw, "INSERT INTO timers (arn, kind, operation_id, due_at) VALUES (?, 0, 'w', 50)",
+          {a.arn});
+  RawExec(raw,
+          "INSERT INTO timers (arn, kind, operation_id, due_at, lease_owner, lease_until) "
+          "VALUES (?, 5, '', 40, 'gone', 90)",
+          {b.arn});
+  sqlite3_close(raw);
+
+  std::unique_ptr<SqliteStore> store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM timers WHERE exec = (SELECT id FROM executions "
+                         "WHERE name = 'b') AND lease_until = 90"),
+            1)
+      << "rows and leases carried over, keyed by the execution's id";
+  EXPECT_EQ(store->NextDueAt().value(), std::optional<TimestampMs>(50));
+  // b's timer stays leased until 90; a's is due.
+  Result<std::vector<ClaimedTimer>> due = store->ClaimDueTimers(60, "me", 1000, 0);
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->at(0).timer.key.arn, a.arn);
+  EXPECT_EQ(due->at(0).timer.key.operation_id, "w");
+  due = store->ClaimDueTimers(100, "me", 1000, 0);
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->at(0).timer.key.arn, b.arn);
+  EXPECT_EQ(due->at(0).timer.key.kind, TimerKind::kInvoke);
+  EXPECT_EQ(due->at(0).timer.due_at, 40);
+  // New timers are written by id, cleared by id, and purged with their execution.
+  Commit c;
+  c.arn = a.arn;
+  c.clear_all_timers = true;
+  c.timers_set.push_back({{a.arn, TimerKind::kRetention, ""}, 5000});
+  ASSERT_TRUE(store->Apply(c).ok());
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM timers"), 2);
+  ASSERT_TRUE(store->Purge(a.arn).ok());
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM timers"), 1);
 }
 
 // One step's commit as the engine writes it: the operation and its Started/Succeeded events,
@@ -663,8 +726,10 @@ TEST(SqliteStoreTest, EventIdsOutsideTheKeyRangeAreRefused) {
 TEST(SqliteStoreTest, SchemaIsAppliedOnceAndRecorded) {
   const std::string path = TempDir::NewFile();
   for (int i = 0; i < 3; ++i) ASSERT_NE(MustOpen(path), nullptr);
-  EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM schema_version"), 3);
-  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), 3);
+  const int64_t files = static_cast<int64_t>(sqlite::EmbeddedSchema().size());
+  EXPECT_GE(files, 4);
+  EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM schema_version"), files);
+  EXPECT_EQ(RawInt(path, "SELECT MAX(version) FROM schema_version"), files);
   EXPECT_EQ(RawInt(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'executions'"), 1);
 }
 
