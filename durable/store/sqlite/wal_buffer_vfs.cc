@@ -15,12 +15,14 @@ constexpr int kFrameHeaderSize = 24;           // a WAL frame header (the page f
 constexpr size_t kMaxBuffered = 4u << 20;      // written out beyond this
 // The unix VFS writes at most 128 KiB - 1 per call (a longer write ends short and is reported
 // as a full disk): a flush writes pieces of this size.
-constexpr size_t kMaxWrite = 124u << 10;
+constexpr sqlite3_int64 kMaxWrite = 124 << 10;
+constexpr sqlite3_int64 kGrowBy = 1 << 20;  // the WAL is extended by zeros to a multiple of this
 
 // What a buffered WAL file holds besides the wrapped VFS's file (which follows this struct).
 struct WalState {
   std::string bytes;         // to be written at `start`
   sqlite3_int64 start = 0;
+  sqlite3_int64 size = -1;   // the file's size as last seen or made (-1: unknown)
   bool flush_after_next_write = false;
 };
 
@@ -34,15 +36,40 @@ sqlite3_file* Inner(sqlite3_file* f) {
 }
 WalState* Wal(sqlite3_file* f) { return reinterpret_cast<File*>(f)->wal; }
 
+// Writes `n` bytes at `offset` in pieces the wrapped VFS accepts; `p` null writes zeros.
+int WritePieces(sqlite3_file* f, const char* p, sqlite3_int64 n, sqlite3_int64 offset) {
+  static const char kZeros[kMaxWrite] = {};
+  int rc = SQLITE_OK;
+  for (sqlite3_int64 done = 0; done < n && rc == SQLITE_OK; done += kMaxWrite) {
+    const auto piece = static_cast<int>(std::min<sqlite3_int64>(kMaxWrite, n - done));
+    rc = Inner(f)->pMethods->xWrite(Inner(f), p != nullptr ? p + done : kZeros, piece,
+                                    offset + done);
+  }
+  return rc;
+}
+
 int Flush(sqlite3_file* f) {
   WalState* w = Wal(f);
   if (w == nullptr || w->bytes.empty()) return SQLITE_OK;
+  const auto n = static_cast<sqlite3_int64>(w->bytes.size());
+  const sqlite3_int64 end = w->start + n;
   int rc = SQLITE_OK;
-  for (size_t done = 0; done < w->bytes.size() && rc == SQLITE_OK; done += kMaxWrite) {
-    const size_t n = std::min(kMaxWrite, w->bytes.size() - done);
-    rc = Inner(f)->pMethods->xWrite(Inner(f), w->bytes.data() + done, static_cast<int>(n),
-                                    w->start + static_cast<sqlite3_int64>(done));
+  if (end > w->size) {
+    // The WAL grows. Appending to a file makes every fdatasync write the inode too (its size and
+    // block map changed): one more synchronous disk write per commit. So the file is extended
+    // by zeros ahead of the frames, a chunk at a time, and the commits that follow overwrite
+    // blocks that are already allocated. Only the connection that holds the WAL's write lock
+    // (the one writing frames) gets here, and it extends only past the file's current end. A
+    // zero frame after the last one is invalid (as a stale frame after a WAL restart is):
+    // recovery stops there.
+    rc = Inner(f)->pMethods->xFileSize(Inner(f), &w->size);
+    if (rc == SQLITE_OK && end > w->size) {
+      const sqlite3_int64 grown = (end + kGrowBy - 1) / kGrowBy * kGrowBy;
+      rc = WritePieces(f, nullptr, grown - end, end);
+      w->size = rc == SQLITE_OK ? grown : -1;
+    }
   }
+  if (rc == SQLITE_OK) rc = WritePieces(f, w->bytes.data(), n, w->start);
   // Dropped even on failure: SQLite fails the transaction, whose frames are then never used.
   w->bytes.clear();
   return rc;
@@ -84,6 +111,7 @@ int Sync(sqlite3_file* f, int flags) {
 
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
   int rc = Flush(f);
+  if (Wal(f) != nullptr) Wal(f)->size = -1;
   return rc != SQLITE_OK ? rc : Inner(f)->pMethods->xTruncate(Inner(f), size);
 }
 

@@ -10,7 +10,10 @@
 //   - before any sync, read, size query, truncation or close of the file, and before a write
 //     that does not extend the buffered range (one inside it is applied to the buffer);
 //   - when the buffer reaches a size limit (a large transaction).
-// Every other file, and every other method, goes straight to the wrapped VFS.
+// And when the frames extend the WAL, the file is extended by zeros to the next MiB: appending
+// makes each fdatasync write the inode as well (a second synchronous disk write per commit);
+// overwriting allocated blocks does not. Every other file, and every other method, goes straight
+// to the wrapped VFS.
 #pragma once
 
 #include <string>
