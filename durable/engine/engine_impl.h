@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct Inflight {
   std::string request_id;
   int64_t sequence = 1;  // sequence of the latest checkpoint token issued to it
   TimestampMs started_at = 0;
+  TimestampMs watchdog_due = 0;  // when it is declared lost if not reported back (in memory)
   // State snapshots that paging markers of this invocation refer to (1 = the envelope's).
   std::map<int64_t, std::vector<model::Operation>> snapshots;
   int64_t next_snapshot = 1;
@@ -153,6 +155,11 @@ class EngineImpl final : public Engine {
   void OnInvocationDone(const std::string& arn, const std::string& invocation_id,
                         InvocationResult result);
   void OnInvokeTimer(const std::string& arn);
+  // Invocation watchdogs, kept in memory (see ScheduleInvocation). FireDueWatchdogs declares the
+  // due ones lost (Sandbox.Timedout) and returns the earliest due left (INT64_MAX: none).
+  void ArmWatchdog(const std::string& arn, const std::string& invocation_id, TimestampMs due);
+  void DisarmWatchdog(const std::string& arn, const std::string& invocation_id, TimestampMs due);
+  TimestampMs FireDueWatchdogs();
   // Completes chained invokes whose child closed during the invocation that just ended.
   void ApplyClosedChildren(Live& live, ExecutionState& scratch, TimestampMs now, Transition& t);
   // The function error of an invocation, or of an invalid output (protocol.md §3.2).
@@ -171,6 +178,7 @@ class EngineImpl final : public Engine {
   // they fall due, off their path: the fire workers hold them and fire each at its due time.
   static constexpr int64_t kClaimAheadMs = 100;
   static constexpr int64_t kWakeAheadMs = 25;
+  static constexpr int64_t kMaxTimerSleepMs = 60'000;  // the loop wakes at least this often
   static constexpr std::chrono::milliseconds kFireStopGrace{kClaimAheadMs + 50};
   void TimerLoop();
   void FireTimer(const store::Timer& timer);
@@ -210,6 +218,9 @@ class EngineImpl final : public Engine {
   TimestampMs timer_armed_min_ = INT64_MAX;    // earliest due armed since the loop last looked
   bool stopping_ = false;
   std::thread timer_thread_;
+
+  std::mutex watchdog_mu_;
+  std::set<std::tuple<TimestampMs, std::string, std::string>> watchdogs_;  // (due, arn, id)
 
   std::mutex fire_mu_;
   std::condition_variable fire_cv_;        // idle workers: work queued, or stopping

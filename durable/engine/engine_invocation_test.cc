@@ -47,6 +47,32 @@ TEST(InvocationTest, CrashIsRetriedPromptlyThenWithBackoffUntilTheBudgetIsSpent)
   EXPECT_EQ(h.PendingInvocations(), 0u);
 }
 
+TEST(InvocationTest, AnInvocationNeverReportedBackIsDeclaredLostByAWatchdogKeptInMemory) {
+  Limits l = RetryLimits();
+  l.invocation_watchdog_margin_ms = 1000;
+  Harness h(l);  // "fn" has a 900 s timeout
+  const TimestampMs started = h.clock().NowMs();
+  std::string arn = h.Start();
+  Session lost = h.Next();
+  // No timer row for the watchdog: the store's next timer is the execution's timeout (1 day).
+  auto next = h.store().NextDueAt();
+  ASSERT_TRUE(next.ok());
+  ASSERT_TRUE(next->has_value());
+  EXPECT_EQ(**next, started + 86'400'000);
+  h.Advance(900'000 + 999);
+  EXPECT_EQ(h.PendingInvocations(), 0u);
+  h.Advance(1);
+  ASSERT_EQ(h.PendingInvocations(), 1u);  // declared lost at timeout + margin, retried promptly
+  Session retry = h.Next();
+  lost.ReturnSucceeded("\"late\"");  // the lost one reports back after all: ignored
+  retry.ReturnSucceeded("\"ok\"");
+  EXPECT_THAT(h.History(arn),
+              ElementsAre("1 ExecutionStarted input={} timeout=86400",
+                          "2 InvocationCompleted error=Sandbox.Timedout:The invocation did not "
+                          "complete in time.",
+                          "3 InvocationCompleted", "4 ExecutionSucceeded result=\"ok\""));
+}
+
 TEST(InvocationTest, CleanInvocationResetsTheFailureCounterAndReplayCompletesAStartedStep) {
   Harness h(RetryLimits());
   std::string arn = h.Start();

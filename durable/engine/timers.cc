@@ -35,6 +35,7 @@ void EngineImpl::TimerLoop() {
     timer_sleep_until_ = INT64_MIN;  // running: timers armed meanwhile land in timer_armed_min_
     lock.unlock();
     RunDueTimers(/*parallel=*/true);
+    const TimestampMs next_watchdog = FireDueWatchdogs();
     auto next = store_->NextDueAt();
     lock.lock();
     if (stopping_) break;
@@ -46,19 +47,20 @@ void EngineImpl::TimerLoop() {
     // Claims reach kClaimAheadMs ahead and NextDueAt counts a leased timer from its lease's end,
     // so whatever `target` is, a claim now would take it: no spinning on an unclaimable timer.
     TimestampMs wake_at = target == INT64_MAX ? INT64_MAX : target - kWakeAheadMs;
+    wake_at = std::min(wake_at, next_watchdog);  // not claimed ahead: fired at its due time
     if (wake_at <= now) continue;
     timer_sleep_until_ = wake_at;
     auto woken = [this] { return stopping_ || timer_wake_; };
-    if (wake_at == INT64_MAX) {
-      timer_cv_.wait(lock, woken);
-    } else {
-      timer_cv_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(wake_at - now, 60'000)),
-                         woken);
-    }
+    timer_cv_.wait_for(
+        lock, std::chrono::milliseconds(std::min<int64_t>(wake_at - now, kMaxTimerSleepMs)),
+        woken);
   }
 }
 
-void EngineImpl::RunDueTimersForTest() { RunDueTimers(/*parallel=*/false); }
+void EngineImpl::RunDueTimersForTest() {
+  RunDueTimers(/*parallel=*/false);
+  FireDueWatchdogs();
+}
 
 void EngineImpl::RunDueTimers(bool parallel) {
   // Fire workers spend their time waiting for their commit (an fsync, shared by a group): when
