@@ -408,12 +408,16 @@ Status SqliteStore::UpdateExecution(const model::DurableExecution& stored,
 Status SqliteStore::WriteCommitBody(const Commit& commit, int64_t exec) {
   // Events first: operation rows may refer to an event of the same commit for their result.
   DURABLE_RETURN_IF_ERROR(InsertEvents(commit, exec));
+  // A callback operation has its id from its first write (the engine creates it with one): an
+  // update sets only the record, so that SQLite leaves the callback-id index alone (it rewrites
+  // an index whenever one of its columns is SET, even to the same value: a WAL page per update
+  // of a callback, on the path of every resume).
   for (const model::OperationRecord& rec : commit.operations) {
     const model::Operation& op = rec.operation;
     DURABLE_ASSIGN_OR_RETURN(
         Query q, db_->Prepare("INSERT INTO operations (exec, id, callback_id, record) "
                               "VALUES (?, ?, ?, ?) ON CONFLICT (exec, id) DO UPDATE SET "
-                              "callback_id = excluded.callback_id, record = excluded.record"));
+                              "record = excluded.record"));
     const std::string blob = sqlite::PackOperation(rec, sqlite::ResultEvent(rec, commit.events));
     const std::optional<std::string> no_callback;
     const std::optional<std::string>& callback_id =

@@ -825,6 +825,34 @@ TEST(SqliteStoreTest, TheCheckpointerRunsEveryThousandFramesAndCatchesUpWhenWrit
   EXPECT_NE(WalSequence(path), sequence) << "the WAL was never started over";
 }
 
+TEST(SqliteStoreTest, UpdatingACallbackOperationWritesNoMorePagesThanAnyOther) {
+  CountingVfs vfs;
+  std::unique_ptr<SqliteStore> store = MustOpen(TempDir::NewFile());
+  ASSERT_NE(store, nullptr);
+  model::DurableExecution e = FullExecution("a", 1000);
+  Commit first = FirstCommit(e);
+  std::vector<model::OperationRecord> ops = EveryOperationType();
+  first.operations.insert(first.operations.end(), ops.begin(), ops.end());
+  ASSERT_TRUE(store->Create(first).ok());
+  auto bytes_of_update = [&](const std::string& id) {
+    model::OperationRecord rec =
+        *std::find_if(ops.begin(), ops.end(), [&](const auto& r) { return r.operation.id == id; });
+    rec.operation.end_timestamp = 3000;
+    Commit c;
+    c.arn = e.arn;
+    c.operations = {rec};
+    const int64_t before = vfs.wal_bytes();
+    EXPECT_TRUE(store->Apply(c).ok());
+    return vfs.wal_bytes() - before;
+  };
+  const int64_t step = bytes_of_update("step");
+  EXPECT_GT(step, 0);
+  EXPECT_EQ(bytes_of_update("cb"), step) << "the callback-id index page was rewritten";
+  Result<std::pair<std::string, std::string>> found = store->FindCallback("cb-id-1");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->second, "cb");
+}
+
 TEST(SqliteStoreTest, DefaultsToWalWithFullSyncAndForeignKeys) {
   std::unique_ptr<SqliteStore> store = MustOpen(TempDir::NewFile());
   ASSERT_NE(store, nullptr);

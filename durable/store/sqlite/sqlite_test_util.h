@@ -38,7 +38,7 @@ class TempDir : public ::testing::Environment {
   }
 };
 // A VFS that forwards to the default one and counts the syncs (fsyncs) of every file opened
-// through it, and the writes to WAL files. Installed as the default VFS while alive.
+// through it, and the writes to WAL files (calls and bytes). Installed as the default VFS while alive.
 class CountingVfs {
  public:
   CountingVfs() : real_(sqlite3_vfs_find(nullptr)) {
@@ -85,7 +85,10 @@ class CountingVfs {
     };
     methods_.xWrite = [](sqlite3_file* f, const void* p, int n, sqlite3_int64 o) {
       File* file = reinterpret_cast<File*>(f);
-      if (file->wal) ++file->owner->wal_writes_;
+      if (file->wal) {
+        ++file->owner->wal_writes_;
+        file->owner->wal_bytes_ += n;
+      }
       return Inner(f)->pMethods->xWrite(Inner(f), p, n, o);
     };
     methods_.xTruncate = [](sqlite3_file* f, sqlite3_int64 n) {
@@ -138,6 +141,7 @@ class CountingVfs {
   }
   int syncs() const { return syncs_.load(); }
   int wal_writes() const { return wal_writes_.load(); }
+  int64_t wal_bytes() const { return wal_bytes_.load(); }
 
  private:
   struct File {
@@ -166,6 +170,7 @@ class CountingVfs {
   sqlite3_io_methods methods_;
   std::atomic<int> syncs_{0};
   std::atomic<int> wal_writes_{0};
+  std::atomic<int64_t> wal_bytes_{0};
 };
 
 }  // namespace durable::store
