@@ -147,11 +147,9 @@ void Db::SetWalHook(std::function<void(int frames)> hook) {
       this);
 }
 
-Result<bool> Db::CheckpointPassive() {
-  int log = 0;
-  int copied = 0;
-  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-  if (rc == SQLITE_OK) return log == copied;
+Status Db::CheckpointPassive() {
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc == SQLITE_OK) return Status::Ok();
   return SqliteError(rc, std::string("checkpoint: ") + sqlite3_errmsg(db_));
 }
 

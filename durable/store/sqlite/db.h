@@ -83,9 +83,8 @@ class Db {
   // WAL. Replaces SQLite's automatic checkpoint on this connection.
   void SetWalHook(std::function<void(int frames)> hook);
   // Copies into the database file what the WAL holds and no reader still needs; writers go on
-  // meanwhile (SQLITE_CHECKPOINT_PASSIVE). True if that was everything the WAL held (the next
-  // write transaction then starts the WAL over from its beginning).
-  Result<bool> CheckpointPassive();
+  // meanwhile (SQLITE_CHECKPOINT_PASSIVE).
+  Status CheckpointPassive();
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}

@@ -124,16 +124,8 @@ SqliteStore::~SqliteStore() {
 
 void SqliteStore::StartCheckpointer(std::unique_ptr<sqlite::Db> checkpoint_db) {
   checkpoint_db_ = std::move(checkpoint_db);
-  // Called on the writing connection after each of its commits (so under mu_).
   db_->SetWalHook([this](int frames) {
     if (frames < kCheckpointFrames) return;
-    uncopied_commits_.store(true, std::memory_order_relaxed);
-    if (frames < next_checkpoint_at_) {
-      // Fewer frames than at the last request: the WAL was started over.
-      if (frames < next_checkpoint_at_ - kCheckpointEvery) next_checkpoint_at_ = kCheckpointFrames;
-      if (frames < next_checkpoint_at_ && frames < kMaxWalFrames) return;
-    }
-    next_checkpoint_at_ = frames + kCheckpointEvery;
     {
       std::lock_guard<std::mutex> lock(checkpoint_mu_);
       checkpoint_wanted_ = true;
@@ -145,23 +137,15 @@ void SqliteStore::StartCheckpointer(std::unique_ptr<sqlite::Db> checkpoint_db) {
 
 void SqliteStore::CheckpointLoop() {
   std::unique_lock<std::mutex> lock(checkpoint_mu_);
-  bool behind = false;  // the last pass left frames in the WAL (or failed)
   while (true) {
-    // A pass when the WAL hook asks, and every kCheckpointRetry while commits of a WAL past
-    // kCheckpointFrames are not all copied: once the writes pause, the WAL is caught up with
-    // (and the next commit starts it over from its beginning).
-    checkpoint_cv_.wait_for(lock, kCheckpointRetry,
-                            [this] { return checkpoint_wanted_ || stopping_; });
+    checkpoint_cv_.wait(lock, [this] { return checkpoint_wanted_ || stopping_; });
     if (stopping_) return;
-    const bool uncopied = uncopied_commits_.exchange(false, std::memory_order_relaxed);
-    if (!checkpoint_wanted_ && !uncopied && !behind) continue;
     checkpoint_wanted_ = false;
     lock.unlock();
-    Result<bool> all = checkpoint_db_->CheckpointPassive();
-    behind = !all.ok() || !*all;
-    // Busy (another checkpoint, a reader holding the WAL): tried again while behind.
-    if (!all.ok() && all.status().code() != StatusCode::kUnavailable) {
-      log::Error("WAL checkpoint failed: {}", all.status().ToString());
+    Status st = checkpoint_db_->CheckpointPassive();
+    // Busy (another checkpoint, a reader holding the WAL): the next commit asks again.
+    if (!st.ok() && st.code() != StatusCode::kUnavailable) {
+      log::Error("WAL checkpoint failed: {}", st.ToString());
     }
     lock.lock();
   }

@@ -6,8 +6,6 @@
 // Thread-safe: one connection guarded by a mutex; all writes go through one write-transaction path.
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -134,17 +132,9 @@ class SqliteStore final : public Store {
   bool writing_ = false;  // a caller is writing a group (the leader)
 
   // The WAL is copied into the database file by a thread of its own, on a second connection, once
-  // it holds kCheckpointFrames, then every kCheckpointEvery frames more (every commit beyond
-  // kMaxWalFrames), and every kCheckpointRetry while there are commits not copied yet: SQLite's automatic
-  // checkpoint would run inside a commit, holding the write path (and every caller of the group)
-  // for a few ms each time. A pass per commit (as the hook first asked) fsynced the WAL and the
-  // database file each time: a third of B1's disk flushes.
+  // it holds kCheckpointFrames or more: SQLite's automatic checkpoint would run inside a commit,
+  // holding the write path (and every caller of the group) for a few ms each time.
   static constexpr int kCheckpointFrames = 1000;
-  static constexpr int kCheckpointEvery = 1000;
-  static constexpr int kMaxWalFrames = 20000;
-  static constexpr std::chrono::milliseconds kCheckpointRetry{20};
-  int next_checkpoint_at_ = kCheckpointFrames;  // frames; touched by the WAL hook only
-  std::atomic<bool> uncopied_commits_{false};    // committed past kCheckpointFrames since a pass
   std::unique_ptr<sqlite::Db> checkpoint_db_;
   std::thread checkpointer_;
   std::mutex checkpoint_mu_;  // guards the two flags below

@@ -9,7 +9,6 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -781,48 +780,6 @@ TEST(SqliteStoreTest, ClaimingTimersDoesNotFsyncAndLeavesCommitsFullySynced) {
   std::unique_ptr<SqliteStore> reopened = MustOpen(path);
   ASSERT_NE(reopened, nullptr);
   EXPECT_TRUE(reopened->ClaimDueTimers(100, "n2", 1000, 0)->empty()) << "the claim was kept";
-}
-
-// The WAL header's checkpoint sequence number: it changes when a commit starts the WAL over.
-uint32_t WalSequence(const std::string& db_path) {
-  std::ifstream in(db_path + "-wal", std::ios::binary);
-  unsigned char h[16] = {};
-  in.read(reinterpret_cast<char*>(h), sizeof h);
-  return (uint32_t{h[12]} << 24) | (uint32_t{h[13]} << 16) | (uint32_t{h[14]} << 8) | h[15];
-}
-
-TEST(SqliteStoreTest, TheCheckpointerRunsEveryThousandFramesAndCatchesUpWhenWritesPause) {
-  CountingVfs vfs;
-  const std::string path = TempDir::NewFile();
-  std::unique_ptr<SqliteStore> store = MustOpen(path);
-  ASSERT_NE(store, nullptr);
-  model::DurableExecution e = FullExecution("a", 1000);
-  ASSERT_TRUE(store->Create(FirstCommit(e)).ok());
-  int64_t next_event = 100;
-  auto commit_one = [&] {
-    Commit c;
-    c.arn = e.arn;
-    c.events = {FullEvent(model::EventType::kStepStarted, next_event++)};
-    ASSERT_TRUE(store->Apply(c).ok());
-  };
-  for (int i = 0; i < 1200; ++i) commit_one();  // the WAL holds more than 1,000 frames
-  // From there on, not a checkpoint pass (two fsyncs) per commit: one per 1,000 frames and one
-  // per kCheckpointRetry (20 ms) at most; 300 commits take at least 300 fsyncs.
-  const int before = vfs.syncs();
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 300; ++i) commit_one();
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  const int passes = static_cast<int>(elapsed / std::chrono::milliseconds(20)) + 2;
-  EXPECT_LE(vfs.syncs() - before, 300 + 2 * passes);
-  EXPECT_LT(vfs.syncs() - before, 300 + 150);
-  // Once the writes pause the checkpointer catches up, and the next commit starts the WAL over.
-  const uint32_t sequence = WalSequence(path);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (WalSequence(path) == sequence && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    commit_one();
-  }
-  EXPECT_NE(WalSequence(path), sequence) << "the WAL was never started over";
 }
 
 TEST(SqliteStoreTest, UpdatingACallbackOperationWritesNoMorePagesThanAnyOther) {
