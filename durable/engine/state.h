@@ -42,8 +42,8 @@ struct ExecutionState {
   // Undoes everything since BeginChange and stops journaling.
   void Rollback();
   // Keeps the changes and stops journaling.
-  void EndChange() { undo_.reset(); }
-  bool Changing() const { return undo_.has_value(); }
+  void EndChange();
+  bool Changing() const { return changing_; }
   // During a change: whether the execution row changed in more than its counters (next event id,
   // next sequence) since BeginChange. True when not journaling (nothing to compare with).
   bool ExecutionRowChanged() const;
@@ -62,7 +62,10 @@ struct ExecutionState {
     std::vector<std::pair<std::string, std::optional<size_t>>> index_prev;  // ids Add()ed
   };
   void Save(size_t i);
-  std::optional<Undo> undo_;
+  // Kept between changes (cleared, not destroyed), so that saving the execution row copies into
+  // strings that already have their capacity: a change allocates only for what it touches.
+  Undo undo_;
+  bool changing_ = false;
 };
 
 // Rolls back the change of `state` on destruction unless Commit() was called. REQUIRES: the
@@ -133,7 +136,8 @@ struct CoreContext {
 };
 
 // Builds the store commit for `transition` applied to `state` (records of changed ops, the
-// execution row, events, timers).
-store::Commit BuildCommit(const ExecutionState& state, const Transition& transition);
+// execution row, events, timers). The events and the cleared timers are moved into the commit
+// (nothing after it needs them); the rest of `transition` stays for the effects.
+store::Commit BuildCommit(const ExecutionState& state, Transition& transition);
 
 }  // namespace durable::engine
