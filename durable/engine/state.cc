@@ -59,6 +59,11 @@ model::OperationRecord& ExecutionState::Add(model::OperationRecord record) {
         record.operation.id, it == index.end() ? std::nullopt : std::optional<size_t>(it->second));
   }
   index[record.operation.id] = operations.size();
+  // Growing from one record by doubling would move every record (~1.4 KB each) at 1, 2, 4 and 8
+  // operations: a short execution's steps start from room for a few.
+  if (operations.size() == operations.capacity()) {
+    operations.reserve(std::max<size_t>(8, 2 * operations.capacity()));
+  }
   operations.push_back(std::move(record));
   return operations.back();
 }
