@@ -46,10 +46,18 @@ Checkpointer::Checkpointer(CheckpointClient* client, std::string arn, std::strin
 }
 
 void Checkpointer::PutLocked(std::shared_ptr<const model::Operation> op) {
-  // The key views the old value's id: erase first, then key the entry by the new value's id.
-  ops_.erase(std::string_view(op->id));
-  std::string_view key = op->id;
-  ops_.emplace(key, std::move(op));
+  auto it = ops_.find(std::string_view(op->id));
+  if (it == ops_.end()) {
+    std::string_view key = op->id;
+    ops_.emplace(key, std::move(op));
+    return;
+  }
+  // The key views the old value's id: the node is re-keyed by the new value's id (reused, not
+  // freed and allocated again).
+  auto node = ops_.extract(it);
+  node.key() = op->id;
+  node.mapped() = std::move(op);
+  ops_.insert(std::move(node));
 }
 
 std::shared_ptr<const model::Operation> Checkpointer::Get(const std::string& id) const {
