@@ -149,15 +149,14 @@ Status ApplyOne(ExecutionState& s, const model::OperationUpdate& u, const CoreCo
 
 model::OperationRecord& CreateOperation(ExecutionState& s, const model::OperationUpdate& u,
                                         TimestampMs now) {
-  model::OperationRecord rec;
-  rec.operation.id = u.id;
+  model::OperationRecord& rec = s.AddNew(u.id);
   rec.operation.parent_id = u.parent_id;
   rec.operation.name = u.name;
   rec.operation.type = u.type;
   rec.operation.sub_type = u.sub_type;
   rec.operation.start_timestamp = now;
   rec.operation.status = model::OperationStatus::kStarted;
-  return s.Add(std::move(rec));
+  return rec;
 }
 
 Status ApplyCheckpointBatch(ExecutionState& s, const std::vector<model::OperationUpdate>& updates,

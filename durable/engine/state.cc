@@ -52,20 +52,29 @@ void ExecutionState::Save(size_t i) {
 }
 
 model::OperationRecord& ExecutionState::Add(model::OperationRecord record) {
-  record.meta.sequence = execution.next_sequence++;
+  model::OperationRecord& added = AddNew(record.operation.id);
+  int64_t sequence = added.meta.sequence;
+  added = std::move(record);
+  added.meta.sequence = sequence;
+  return added;
+}
+
+model::OperationRecord& ExecutionState::AddNew(const std::string& id) {
   if (changing_) {
-    auto it = index.find(record.operation.id);
+    auto it = index.find(id);
     undo_.index_prev.emplace_back(
-        record.operation.id, it == index.end() ? std::nullopt : std::optional<size_t>(it->second));
+        id, it == index.end() ? std::nullopt : std::optional<size_t>(it->second));
   }
-  index[record.operation.id] = operations.size();
+  index[id] = operations.size();
   // Growing from one record by doubling would move every record (~1.4 KB each) at 1, 2, 4 and 8
   // operations: a short execution's steps start from room for a few.
   if (operations.size() == operations.capacity()) {
     operations.reserve(std::max<size_t>(8, 2 * operations.capacity()));
   }
-  operations.push_back(std::move(record));
-  return operations.back();
+  model::OperationRecord& added = operations.emplace_back();
+  added.operation.id = id;
+  added.meta.sequence = execution.next_sequence++;
+  return added;
 }
 
 void ExecutionState::BeginChange() {

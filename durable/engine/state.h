@@ -34,6 +34,9 @@ struct ExecutionState {
   model::OperationRecord& At(size_t i);                 // journaled
   // Appends a new operation record, assigning its start sequence.
   model::OperationRecord& Add(model::OperationRecord record);
+  // Appends an empty record with id `id` and its start sequence, built in place (the caller fills
+  // it in): no record is moved into the vector. `id` must not refer into this state.
+  model::OperationRecord& AddNew(const std::string& id);
   model::OperationRecord& ExecutionOp() { return At(0); }
   const model::OperationRecord& ExecutionOp() const { return operations.front(); }
 
