@@ -63,7 +63,7 @@ model::OperationRecord& ExecutionState::AddNew(const std::string& id) {
   if (changing_) {
     auto it = index.find(id);
     undo_.index_prev.emplace_back(
-        id, it == index.end() ? std::nullopt : std::optional<size_t>(it->second));
+        operations.size(), it == index.end() ? std::nullopt : std::optional<size_t>(it->second));
   }
   index[id] = operations.size();
   // Growing from one record by doubling would move every record (~1.4 KB each) at 1, 2, 4 and 8
@@ -95,11 +95,13 @@ void ExecutionState::EndChange() {
 void ExecutionState::Rollback() {
   if (!changing_) return;
   changing_ = false;
+  // Before the added records go: their ids key the index entries to restore.
   for (auto it = undo_.index_prev.rbegin(); it != undo_.index_prev.rend(); ++it) {
+    const std::string& id = operations[it->first].operation.id;
     if (it->second) {
-      index[it->first] = *it->second;
+      index[id] = *it->second;
     } else {
-      index.erase(it->first);
+      index.erase(id);
     }
   }
   operations.resize(undo_.op_count);

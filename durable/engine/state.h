@@ -62,7 +62,9 @@ struct ExecutionState {
     size_t op_count = 0;
     size_t due_scan_from = 0;
     std::vector<std::pair<size_t, model::OperationRecord>> saved;  // old values, first save wins
-    std::vector<std::pair<std::string, std::optional<size_t>>> index_prev;  // ids Add()ed
+    // Per record added: its position (its id is read from it at rollback, not copied here) and
+    // what the index held for that id before.
+    std::vector<std::pair<size_t, std::optional<size_t>>> index_prev;
   };
   void Save(size_t i);
   // Kept between changes (cleared, not destroyed), so that saving the execution row copies into
