@@ -98,7 +98,12 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
       guard.Commit();
     }
     live->inflight->sequence += 1;
-    live->inflight->token = response.checkpoint_token.value_or(std::string());
+    // Assigned, not replaced: the tokens are of one length, so the string's buffer is reused.
+    if (response.checkpoint_token) {
+      live->inflight->token = *response.checkpoint_token;
+    } else {
+      live->inflight->token.clear();
+    }
     live->inflight->undelivered.clear();
   }
   RunEffects(std::move(fx));

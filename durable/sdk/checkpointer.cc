@@ -157,8 +157,10 @@ void Checkpointer::Poll() {
 Status Checkpointer::SendBatch(std::vector<model::OperationUpdate> batch) {
   model::CheckpointRequest request;
   {
+    // Lent to the request (one request in flight: flush_mu_) and given back below unless the
+    // response brings the next one.
     std::lock_guard<std::mutex> lock(mu_);
-    request.checkpoint_token = token_;
+    request.checkpoint_token = std::move(token_);
   }
   if (client_->SendsClientTokens()) request.client_token = NewUuid();
   request.updates = std::move(batch);
@@ -174,10 +176,15 @@ Status Checkpointer::SendBatch(std::vector<model::OperationUpdate> batch) {
       backoff *= 2;
     }
   }
-  if (!resp.ok()) return resp.status();
+  if (!resp.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    token_ = std::move(request.checkpoint_token);
+    return resp.status();
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (resp->checkpoint_token) token_ = std::move(*resp->checkpoint_token);
+    token_ = resp->checkpoint_token ? std::move(*resp->checkpoint_token)
+                                    : std::move(request.checkpoint_token);
     for (auto& op : resp->operations) {
       // Moved into the snapshot unless the listener still needs the response's operations.
       PutLocked(listener_ ? std::make_shared<const model::Operation>(op)
