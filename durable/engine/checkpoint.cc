@@ -1,5 +1,8 @@
 // Batch-level validation of a checkpoint and dispatch to the per-type files (protocol.md §6.4).
-#include <map>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "durable/base/macros.h"
 #include "durable/engine/core.h"
@@ -41,18 +44,50 @@ Status CheckBatchShape(const std::vector<model::OperationUpdate>& updates) {
   return Status::Ok();
 }
 
+// The ids a batch updated so far: how often, and the first action. Keyed by views of the
+// batch's own ids. Most batches hold one or two updates (a step's START and SUCCEED): those are
+// scanned in a small vector; large ones (map and parallel branches) get a hash index.
+class SeenIds {
+ public:
+  struct Entry {
+    OperationAction first = OperationAction::kStart;
+    int count = 0;
+  };
+  explicit SeenIds(size_t batch_size) : hashed_(batch_size > kScanLimit) {
+    if (hashed_) {
+      by_id_.reserve(batch_size);
+    } else {
+      scan_.reserve(batch_size);
+    }
+  }
+  Entry& operator[](std::string_view id) {
+    if (hashed_) return by_id_[id];
+    for (auto& [key, entry] : scan_) {
+      if (key == id) return entry;
+    }
+    return scan_.emplace_back(id, Entry{}).second;
+  }
+
+ private:
+  static constexpr size_t kScanLimit = 16;
+  bool hashed_;
+  std::vector<std::pair<std::string_view, Entry>> scan_;
+  std::unordered_map<std::string_view, Entry> by_id_;
+};
+
 // The same id may appear twice only as a STEP/CONTEXT START followed by one non-START action.
-Status CheckDuplicate(std::map<std::string, std::vector<OperationAction>>& seen,
-                      const model::OperationUpdate& u) {
-  auto& actions = seen[u.id];
-  if (!actions.empty()) {
-    bool allowed = actions.size() == 1 && actions[0] == OperationAction::kStart &&
+Status CheckDuplicate(SeenIds& seen, const model::OperationUpdate& u) {
+  SeenIds::Entry& e = seen[u.id];
+  if (e.count > 0) {
+    bool allowed = e.count == 1 && e.first == OperationAction::kStart &&
                    u.action != OperationAction::kStart &&
                    (u.type == OperationType::kStep || u.type == OperationType::kContext);
     if (!allowed)
       return InvalidArgument("Cannot update the same operation twice in a single request.");
+  } else {
+    e.first = u.action;
   }
-  actions.push_back(u.action);
+  ++e.count;
   return Status::Ok();
 }
 
@@ -114,21 +149,20 @@ Status ApplyOne(ExecutionState& s, const model::OperationUpdate& u, const CoreCo
 
 model::OperationRecord& CreateOperation(ExecutionState& s, const model::OperationUpdate& u,
                                         TimestampMs now) {
-  model::OperationRecord rec;
-  rec.operation.id = u.id;
+  model::OperationRecord& rec = s.AddNew(u.id);
   rec.operation.parent_id = u.parent_id;
   rec.operation.name = u.name;
   rec.operation.type = u.type;
   rec.operation.sub_type = u.sub_type;
   rec.operation.start_timestamp = now;
   rec.operation.status = model::OperationStatus::kStarted;
-  return s.Add(std::move(rec));
+  return rec;
 }
 
 Status ApplyCheckpointBatch(ExecutionState& s, const std::vector<model::OperationUpdate>& updates,
                             const CoreContext& ctx, Transition& t) {
   DURABLE_RETURN_IF_ERROR(CheckBatchShape(updates));
-  std::map<std::string, std::vector<OperationAction>> seen;
+  SeenIds seen(updates.size());
   for (const auto& u : updates) {
     if (u.id.empty()) return InvalidArgument("Operation update must have an Id.");
     if (u.type != OperationType::kExecution) {

@@ -49,7 +49,13 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
     }
     LockedLive locked = std::move(locked_or).value();
     std::shared_ptr<Live> live = locked.live;
-    Status token = CheckToken(*live, request.checkpoint_token, /*for_read=*/false);
+    // The token this invocation was last given, byte for byte, is valid while the execution is
+    // open (same execution, invocation and sequence): no need to decode it. Anything else (the
+    // envelope's token, errors) goes through the full check.
+    const bool current = live->inflight && !live->inflight->token.empty() &&
+                         request.checkpoint_token == live->inflight->token && live->state.Open();
+    Status token =
+        current ? Status::Ok() : CheckToken(*live, request.checkpoint_token, /*for_read=*/false);
     if (!token.ok()) {
       // A remembered answer can exist only for a token that was already used: the current
       // token's answer is stored in the same commit that moves the token on. So the store is
@@ -70,9 +76,10 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
       response.checkpoint_token = MakeCheckpointToken(
           {scratch.execution.execution_id, inf.invocation_id, inf.sequence + 1});
     }
-    std::vector<std::string> ids = t.response_ids;
+    std::vector<std::string> ids = std::move(t.response_ids);  // only the response needs them
     for (const auto& id : inf.undelivered) AddUnique(ids, id);
     for (const auto& id : t.async_changed_ids) AddUnique(ids, id);
+    response.operations.reserve(ids.size());
     for (const auto& id : ids) {
       if (const auto* rec = std::as_const(scratch).Find(id)) {
         response.operations.push_back(rec->operation);
@@ -91,6 +98,12 @@ Result<model::CheckpointResponse> EngineImpl::Checkpoint(const std::string& arn,
       guard.Commit();
     }
     live->inflight->sequence += 1;
+    // Assigned, not replaced: the tokens are of one length, so the string's buffer is reused.
+    if (response.checkpoint_token) {
+      live->inflight->token = *response.checkpoint_token;
+    } else {
+      live->inflight->token.clear();
+    }
     live->inflight->undelivered.clear();
   }
   RunEffects(std::move(fx));

@@ -255,6 +255,52 @@ TEST(BuildCommitTest, CountersAloneLeaveTheExecutionRowOut) {
   EXPECT_TRUE(BuildCommit(NewState(), t).execution.has_value());
 }
 
+// The undo journal is kept between changes: a rolled-back change restores the records, the index
+// and the execution row, and one change's journal never leaks into the next.
+TEST(ChangeGuardTest, RollbackRestoresEverythingAndTheJournalIsReused) {
+  ExecutionState s = NewState();
+  CoreContext ctx = Context();
+  {
+    ChangeGuard guard(s);
+    Transition t;
+    ASSERT_TRUE(ApplyCheckpointBatch(s, {StepStart("a")}, ctx, t).ok());
+    guard.Commit();
+  }
+  const std::vector<model::OperationRecord> ops_before = s.operations;
+  const model::DurableExecution row_before = s.execution;
+  for (int round = 0; round < 2; ++round) {
+    ChangeGuard guard(s);  // never committed: rolled back
+    Transition t;
+    ASSERT_TRUE(ApplyCheckpointBatch(s, {StepSucceed("a", "1"), StepStart("b"), StepStart("c")},
+                                     ctx, t)
+                    .ok());
+    s.execution.invoke_at = kNow + 5;
+    EXPECT_NE(s.Find("c"), nullptr);
+  }
+  EXPECT_EQ(s.operations, ops_before);
+  EXPECT_EQ(s.execution, row_before);
+  EXPECT_EQ(s.index.size(), s.operations.size());
+  EXPECT_EQ(s.Find("b"), nullptr);
+  EXPECT_EQ(s.Find("c"), nullptr);
+  ASSERT_NE(s.Find("a"), nullptr);
+  EXPECT_EQ(s.Find("a")->operation.status, model::OperationStatus::kStarted);
+  {
+    // A kept change after the rollbacks: only its own changes, and the counters alone again.
+    ChangeGuard guard(s);
+    Transition t;
+    ASSERT_TRUE(ApplyCheckpointBatch(s, {StepStart("b")}, ctx, t).ok());
+    EXPECT_FALSE(s.ExecutionRowChanged());
+    guard.Commit();
+  }
+  ASSERT_NE(s.Find("b"), nullptr);
+  EXPECT_EQ(s.Find("b")->meta.sequence, s.operations.back().meta.sequence);
+  EXPECT_EQ(s.index.size(), s.operations.size());
+  {
+    ChangeGuard guard(s);  // rolled back: "b" stays, being from a kept change
+  }
+  ASSERT_NE(s.Find("b"), nullptr);
+}
+
 TEST(FireDueOperationsTest, SkipsWhatCannotFallDueButNotWhatChangedSince) {
   ExecutionState s = NewState();
   CoreContext ctx = Context();

@@ -28,6 +28,9 @@ struct Inflight {
   std::string invocation_id;
   std::string request_id;
   int64_t sequence = 1;  // sequence of the latest checkpoint token issued to it
+  // That token as issued by a checkpoint response (empty until the first one): a checkpoint
+  // carrying exactly these bytes is valid without parsing it (EngineImpl::Checkpoint).
+  std::string token;
   TimestampMs started_at = 0;
   TimestampMs watchdog_due = 0;  // when it is declared lost if not reported back (in memory)
   // State snapshots that paging markers of this invocation refer to (1 = the envelope's).

@@ -9,6 +9,7 @@ namespace durable::engine::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 Limits RetryLimits() {
@@ -223,6 +224,36 @@ TEST(TokenTest, RejectsUsedMalformedForeignAndUnknownTokens) {
   check(arn + "x", s.token());  // unknown execution
   auto state = h.engine().GetState(arn, {first, std::nullopt, std::nullopt});
   EXPECT_TRUE(state.ok());  // reads accept any token of the current invocation
+}
+
+// The latest token a checkpoint response issued is accepted by comparing bytes (no decoding):
+// the same bytes are still refused once the execution is no longer running, or after the
+// invocation they were issued to was replaced.
+TEST(TokenTest, TheIssuedTokenIsValidOnlyWhileItsInvocationRunsOpen) {
+  Harness h;
+  std::string arn = h.Start();
+  Session s = h.Next();
+  s.Checkpoint({StepStart("s1")});
+  s.Checkpoint({StepSucceed("s1", "1")});  // with the token the previous response issued
+  std::string issued = s.token();
+  ASSERT_TRUE(h.engine().Stop(arn, std::nullopt).ok());
+  model::CheckpointRequest req;
+  req.checkpoint_token = issued;
+  auto r = h.engine().Checkpoint(arn, req);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidToken);
+  EXPECT_THAT(r.status().message(), HasSubstr("not running"));
+
+  std::string other = h.Start();
+  Session a = h.Next();
+  a.Checkpoint({StepStart("s1")});
+  std::string old = a.token();
+  a.Crash();
+  Session b = h.Next();  // the retry: a new invocation
+  req.checkpoint_token = old;
+  r = h.engine().Checkpoint(other, req);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidToken);
+  EXPECT_THAT(r.status().message(), HasSubstr("earlier invocation"));
+  b.Checkpoint({StepSucceed("s1", "1")});
 }
 
 TEST(ReplayTest, WithoutAClientTokenNothingIsRememberedNorSerialized) {

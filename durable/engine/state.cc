@@ -44,51 +44,76 @@ model::OperationRecord& ExecutionState::At(size_t i) {
 }
 
 void ExecutionState::Save(size_t i) {
-  if (!undo_ || i >= undo_->op_count) return;  // not journaling, or added in this change
-  for (const auto& [j, rec] : undo_->saved) {
+  if (!changing_ || i >= undo_.op_count) return;  // not journaling, or added in this change
+  for (const auto& [j, rec] : undo_.saved) {
     if (j == i) return;
   }
-  undo_->saved.emplace_back(i, operations[i]);
+  undo_.saved.emplace_back(i, operations[i]);
 }
 
 model::OperationRecord& ExecutionState::Add(model::OperationRecord record) {
-  record.meta.sequence = execution.next_sequence++;
-  if (undo_) {
-    auto it = index.find(record.operation.id);
-    undo_->index_prev.emplace_back(
-        record.operation.id, it == index.end() ? std::nullopt : std::optional<size_t>(it->second));
+  model::OperationRecord& added = AddNew(record.operation.id);
+  int64_t sequence = added.meta.sequence;
+  added = std::move(record);
+  added.meta.sequence = sequence;
+  return added;
+}
+
+model::OperationRecord& ExecutionState::AddNew(const std::string& id) {
+  if (changing_) {
+    auto it = index.find(id);
+    undo_.index_prev.emplace_back(
+        operations.size(), it == index.end() ? std::nullopt : std::optional<size_t>(it->second));
   }
-  index[record.operation.id] = operations.size();
-  operations.push_back(std::move(record));
-  return operations.back();
+  index[id] = operations.size();
+  // Growing from one record by doubling would move every record (~1.4 KB each) at 1, 2, 4 and 8
+  // operations: a short execution's steps start from room for a few.
+  if (operations.size() == operations.capacity()) {
+    operations.reserve(std::max<size_t>(8, 2 * operations.capacity()));
+  }
+  model::OperationRecord& added = operations.emplace_back();
+  added.operation.id = id;
+  added.meta.sequence = execution.next_sequence++;
+  return added;
 }
 
 void ExecutionState::BeginChange() {
-  undo_.emplace();
-  undo_->execution = execution;
-  undo_->op_count = operations.size();
-  undo_->due_scan_from = due_scan_from;
+  changing_ = true;
+  undo_.execution = execution;  // assigns into the kept strings' capacity
+  undo_.op_count = operations.size();
+  undo_.due_scan_from = due_scan_from;
+  undo_.saved.clear();
+  undo_.index_prev.clear();
+}
+
+void ExecutionState::EndChange() {
+  changing_ = false;
+  undo_.saved.clear();  // the saved records' memory goes; the vectors keep their capacity
+  undo_.index_prev.clear();
 }
 
 void ExecutionState::Rollback() {
-  if (!undo_) return;
-  Undo u = std::move(*undo_);
-  undo_.reset();
-  for (auto it = u.index_prev.rbegin(); it != u.index_prev.rend(); ++it) {
+  if (!changing_) return;
+  changing_ = false;
+  // Before the added records go: their ids key the index entries to restore.
+  for (auto it = undo_.index_prev.rbegin(); it != undo_.index_prev.rend(); ++it) {
+    const std::string& id = operations[it->first].operation.id;
     if (it->second) {
-      index[it->first] = *it->second;
+      index[id] = *it->second;
     } else {
-      index.erase(it->first);
+      index.erase(id);
     }
   }
-  operations.resize(u.op_count);
-  for (auto& [i, rec] : u.saved) operations[i] = std::move(rec);
-  execution = std::move(u.execution);
-  due_scan_from = u.due_scan_from;
+  operations.resize(undo_.op_count);
+  for (auto& [i, rec] : undo_.saved) operations[i] = std::move(rec);
+  execution = undo_.execution;
+  due_scan_from = undo_.due_scan_from;
+  undo_.saved.clear();
+  undo_.index_prev.clear();
 }
 
 bool ExecutionState::ExecutionRowChanged() const {
-  return !undo_ || !model::EqualExceptCounters(undo_->execution, execution);
+  return !changing_ || !model::EqualExceptCounters(undo_.execution, execution);
 }
 
 bool ExecutionState::Closing() const {
@@ -126,17 +151,18 @@ bool Transition::Empty() const {
          children_to_stop.empty();
 }
 
-store::Commit BuildCommit(const ExecutionState& state, const Transition& t) {
+store::Commit BuildCommit(const ExecutionState& state, Transition& t) {
   store::Commit c;
   c.arn = state.execution.arn;
   // Counters alone are not written: the store derives them at load (store::Store::Load).
   if (state.ExecutionRowChanged()) c.execution = state.execution;
+  c.operations.reserve(t.changed_ids.size());
   for (const auto& id : t.changed_ids) {
     if (const auto* rec = state.Find(id)) c.operations.push_back(*rec);
   }
-  c.events = t.events;
+  c.events = std::move(t.events);
   c.timers_set = t.timers_set;
-  c.timers_cleared = t.timers_cleared;
+  c.timers_cleared = std::move(t.timers_cleared);
   c.clear_all_timers = t.clear_all_timers;
   return c;
 }

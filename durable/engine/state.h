@@ -34,6 +34,9 @@ struct ExecutionState {
   model::OperationRecord& At(size_t i);                 // journaled
   // Appends a new operation record, assigning its start sequence.
   model::OperationRecord& Add(model::OperationRecord record);
+  // Appends an empty record with id `id` and its start sequence, built in place (the caller fills
+  // it in): no record is moved into the vector. `id` must not refer into this state.
+  model::OperationRecord& AddNew(const std::string& id);
   model::OperationRecord& ExecutionOp() { return At(0); }
   const model::OperationRecord& ExecutionOp() const { return operations.front(); }
 
@@ -42,8 +45,8 @@ struct ExecutionState {
   // Undoes everything since BeginChange and stops journaling.
   void Rollback();
   // Keeps the changes and stops journaling.
-  void EndChange() { undo_.reset(); }
-  bool Changing() const { return undo_.has_value(); }
+  void EndChange();
+  bool Changing() const { return changing_; }
   // During a change: whether the execution row changed in more than its counters (next event id,
   // next sequence) since BeginChange. True when not journaling (nothing to compare with).
   bool ExecutionRowChanged() const;
@@ -59,10 +62,15 @@ struct ExecutionState {
     size_t op_count = 0;
     size_t due_scan_from = 0;
     std::vector<std::pair<size_t, model::OperationRecord>> saved;  // old values, first save wins
-    std::vector<std::pair<std::string, std::optional<size_t>>> index_prev;  // ids Add()ed
+    // Per record added: its position (its id is read from it at rollback, not copied here) and
+    // what the index held for that id before.
+    std::vector<std::pair<size_t, std::optional<size_t>>> index_prev;
   };
   void Save(size_t i);
-  std::optional<Undo> undo_;
+  // Kept between changes (cleared, not destroyed), so that saving the execution row copies into
+  // strings that already have their capacity: a change allocates only for what it touches.
+  Undo undo_;
+  bool changing_ = false;
 };
 
 // Rolls back the change of `state` on destruction unless Commit() was called. REQUIRES: the
@@ -133,7 +141,8 @@ struct CoreContext {
 };
 
 // Builds the store commit for `transition` applied to `state` (records of changed ops, the
-// execution row, events, timers).
-store::Commit BuildCommit(const ExecutionState& state, const Transition& transition);
+// execution row, events, timers). The events and the cleared timers are moved into the commit
+// (nothing after it needs them); the rest of `transition` stays for the effects.
+store::Commit BuildCommit(const ExecutionState& state, Transition& transition);
 
 }  // namespace durable::engine

@@ -36,7 +36,10 @@ Status Start(ExecutionState& s, const model::OperationUpdate& u, const CoreConte
   auto& rec = GetOrCreate(s, u, ctx.now);
   rec.operation.status = OperationStatus::kStarted;
   rec.operation.step_details->next_attempt_timestamp.reset();
-  t.ClearTimer(RetryKey(s, u.id));
+  // A step has a retry timer only while it is PENDING: RETRY arms it, and the one way out of
+  // PENDING (MakeStepReady) clears it in the same commit. START, SUCCEED and FAIL are refused on
+  // a PENDING step, so they have no timer to clear: no delete is sent to the store (it would be a
+  // statement per step on the store's serial write path).
   t.TouchForResponse(u.id);
   AppendOperationEvent(s, t, EventType::kStepStarted, rec.operation, ctx.now);
   return Status::Ok();
@@ -53,7 +56,7 @@ Status Close(ExecutionState& s, const model::OperationUpdate& u, const CoreConte
   d.attempt += 1;
   d.next_attempt_timestamp.reset();
   rec.operation.end_timestamp = ctx.now;
-  t.ClearTimer(RetryKey(s, u.id));
+  // No retry timer to clear (not PENDING; see Start).
   t.TouchForResponse(u.id);
   if (succeed) {
     rec.operation.status = OperationStatus::kSucceeded;

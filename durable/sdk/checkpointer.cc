@@ -46,10 +46,18 @@ Checkpointer::Checkpointer(CheckpointClient* client, std::string arn, std::strin
 }
 
 void Checkpointer::PutLocked(std::shared_ptr<const model::Operation> op) {
-  // The key views the old value's id: erase first, then key the entry by the new value's id.
-  ops_.erase(std::string_view(op->id));
-  std::string_view key = op->id;
-  ops_.emplace(key, std::move(op));
+  auto it = ops_.find(std::string_view(op->id));
+  if (it == ops_.end()) {
+    std::string_view key = op->id;
+    ops_.emplace(key, std::move(op));
+    return;
+  }
+  // The key views the old value's id: the node is re-keyed by the new value's id (reused, not
+  // freed and allocated again).
+  auto node = ops_.extract(it);
+  node.key() = op->id;
+  node.mapped() = std::move(op);
+  ops_.insert(std::move(node));
 }
 
 std::shared_ptr<const model::Operation> Checkpointer::Get(const std::string& id) const {
@@ -115,20 +123,21 @@ void Checkpointer::Flush(uint64_t seq) {
       ThrowIfFailed();
       if (acked_seq_ >= seq || queue_.empty()) return;
       size_t bytes = 0;
-      while (!queue_.empty()) {
-        size_t n = ApproxSize(queue_.front().second);
-        if (!batch.empty() && bytes + n > options_.max_batch_bytes) break;
+      size_t taken = 0;
+      for (; taken < queue_.size(); ++taken) {
+        auto& [update_seq, update] = queue_[taken];
+        size_t n = ApproxSize(update);
+        if (taken > 0 && bytes + n > options_.max_batch_bytes) break;
         // The EXECUTION completion must be the last update of its request.
-        if (!batch.empty() && queue_.front().second.type == model::OperationType::kExecution) {
-          break;
-        }
+        if (taken > 0 && update.type == model::OperationType::kExecution) break;
         bytes += n;
-        batch_last = queue_.front().first;
-        batch.push_back(std::move(queue_.front().second));
-        queue_.pop_front();
+        batch_last = update_seq;
       }
+      batch.reserve(taken);
+      for (size_t i = 0; i < taken; ++i) batch.push_back(std::move(queue_[i].second));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(taken));
     }
-    Status st = SendBatch(batch);
+    Status st = SendBatch(std::move(batch));
     if (!st.ok()) Fail(st);
     std::lock_guard<std::mutex> lock(mu_);
     acked_seq_ = batch_last;
@@ -145,14 +154,16 @@ void Checkpointer::Poll() {
   if (!st.ok()) Fail(st);
 }
 
-Status Checkpointer::SendBatch(const std::vector<model::OperationUpdate>& batch) {
+Status Checkpointer::SendBatch(std::vector<model::OperationUpdate> batch) {
   model::CheckpointRequest request;
   {
+    // Lent to the request (one request in flight: flush_mu_) and given back below unless the
+    // response brings the next one.
     std::lock_guard<std::mutex> lock(mu_);
-    request.checkpoint_token = token_;
+    request.checkpoint_token = std::move(token_);
   }
   if (client_->SendsClientTokens()) request.client_token = NewUuid();
-  request.updates = batch;
+  request.updates = std::move(batch);
   Result<model::CheckpointResponse> resp = InvalidArgument("not sent");
   int backoff = options_.retry_backoff_ms;
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
@@ -165,12 +176,19 @@ Status Checkpointer::SendBatch(const std::vector<model::OperationUpdate>& batch)
       backoff *= 2;
     }
   }
-  if (!resp.ok()) return resp.status();
+  if (!resp.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    token_ = std::move(request.checkpoint_token);
+    return resp.status();
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (resp->checkpoint_token) token_ = *resp->checkpoint_token;
-    for (const auto& op : resp->operations) {
-      PutLocked(std::make_shared<const model::Operation>(op));
+    token_ = resp->checkpoint_token ? std::move(*resp->checkpoint_token)
+                                    : std::move(request.checkpoint_token);
+    for (auto& op : resp->operations) {
+      // Moved into the snapshot unless the listener still needs the response's operations.
+      PutLocked(listener_ ? std::make_shared<const model::Operation>(op)
+                          : std::make_shared<const model::Operation>(std::move(op)));
     }
   }
   if (listener_ && !resp->operations.empty()) listener_(resp->operations);

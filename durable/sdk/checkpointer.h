@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -57,7 +56,7 @@ class Checkpointer {
   void SetChangeListener(ChangeListener listener) { listener_ = std::move(listener); }
 
  private:
-  Status SendBatch(const std::vector<model::OperationUpdate>& batch);
+  Status SendBatch(std::vector<model::OperationUpdate> batch);
   [[noreturn]] void Fail(const Status& status);
   void ThrowIfFailed() const;
 
@@ -71,7 +70,9 @@ class Checkpointer {
   // Keyed by a view of the value's own id (the operation is immutable and the entry owns it), so
   // an entry costs no key copy (ids are 16 characters: one past the short-string buffer).
   std::unordered_map<std::string_view, std::shared_ptr<const model::Operation>> ops_;
-  std::deque<std::pair<uint64_t, model::OperationUpdate>> queue_;
+  // Not a deque: an OperationUpdate is large enough that a deque would allocate a block per
+  // element. Usually holds one or two updates between flushes; drained from the front.
+  std::vector<std::pair<uint64_t, model::OperationUpdate>> queue_;
   uint64_t next_seq_ = 1;
   uint64_t acked_seq_ = 0;
   std::string token_;

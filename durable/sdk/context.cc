@@ -71,6 +71,17 @@ model::OperationUpdate DurableContext::Update(const OpRef& op,
   return u;
 }
 
+model::OperationUpdate DurableContext::Update(OpRef&& op, model::OperationAction action) {
+  model::OperationUpdate u;
+  u.id = std::move(op.id);
+  u.parent_id = std::move(op.parent_id);
+  u.name = std::move(op.name);
+  u.type = op.type;
+  u.sub_type = std::move(op.sub_type);
+  u.action = action;
+  return u;
+}
+
 OperationInfo DurableContext::InfoOf(const OpRef& op, bool is_replay) {
   OperationInfo info;
   info.id = op.id;

@@ -355,6 +355,8 @@ class DurableContext {
   // Checkpointed state of `op`, after the determinism check (mismatch -> execution FAILS).
   std::shared_ptr<const model::Operation> Lookup(const OpRef& op);
   model::OperationUpdate Update(const OpRef& op, model::OperationAction action) const;
+  // The same, taking the strings of an `op` that is not needed any more.
+  static model::OperationUpdate Update(OpRef&& op, model::OperationAction action);
   static OperationInfo InfoOf(const OpRef& op, bool is_replay);
   // Notifies plugins that `info`'s operation ended, with timestamps/attempt from the state.
   void NotifyOperationEnd(OperationInfo info);

@@ -22,7 +22,10 @@ std::string DurableContext::StepRaw(const std::string& name,
     return stored->step_details ? stored->step_details->result.value_or("") : "";
   }
   auto& cp = inv_->checkpointer();
-  OperationInfo info = InfoOf(op, stored != nullptr);
+  // What plugins are told is built only when there are plugins (copies of the id and names).
+  const bool plugins = inv_->has_plugins();
+  OperationInfo info;
+  if (plugins) info = InfoOf(op, stored != nullptr);
   if (stored) {
     switch (stored->status) {
       case OperationStatus::kFailed:
@@ -49,12 +52,13 @@ std::string DurableContext::StepRaw(const std::string& name,
   }
   const int attempt = (stored && stored->step_details ? stored->step_details->attempt : 0) + 1;
   const bool interrupted = stored && stored->status == OperationStatus::kStarted;
-  const RetryStrategy retry = retry_strategy ? retry_strategy : DefaultRetryStrategy();
   info.attempt = attempt;
   inv_->NotifyPlugins([&](Plugin& p) { p.OnOperationStart(info); });
 
   auto fail = [&](const model::ErrorObject& error) -> std::string {
-    RetryDecision decision = retry(error, attempt);
+    // The default strategy is built only when an attempt failed.
+    RetryDecision decision = retry_strategy ? retry_strategy(error, attempt)
+                                            : DefaultRetryStrategy()(error, attempt);
     if (decision.should_retry) {
       auto u = Update(op, OperationAction::kRetry);
       u.error = error;
@@ -67,7 +71,7 @@ std::string DurableContext::StepRaw(const std::string& name,
     cp.Send(std::move(u));
     info.status = OperationStatus::kFailed;
     info.error = error;
-    NotifyOperationEnd(info);
+    NotifyOperationEnd(std::move(info));
     ThrowDurableError(ErrorKind::kStep, error);
   };
 
@@ -83,8 +87,11 @@ std::string DurableContext::StepRaw(const std::string& name,
     if (semantics == StepSemantics::kAtMostOncePerRetry) cp.Flush(seq);
   }
   StepContext sc(Logger(inv_->log_scope(), op.id, op.name, attempt), op.id, attempt);
-  AttemptInfo ai{info, attempt, inv_->clock().NowMs(), std::nullopt, false, std::nullopt};
-  inv_->NotifyPlugins([&](Plugin& p) { p.OnAttemptStart(ai); });
+  AttemptInfo ai;
+  if (plugins) {
+    ai = AttemptInfo{info, attempt, inv_->clock().NowMs(), std::nullopt, false, std::nullopt};
+    inv_->NotifyPlugins([&](Plugin& p) { p.OnAttemptStart(ai); });
+  }
   std::string payload;
   try {
     payload = fn(sc);
@@ -94,19 +101,25 @@ std::string DurableContext::StepRaw(const std::string& name,
     throw;
   } catch (...) {
     ai.error = ErrorFromException(std::current_exception());
-    ai.end_timestamp = inv_->clock().NowMs();
-    inv_->NotifyPlugins([&](Plugin& p) { p.OnAttemptEnd(ai); });
+    if (plugins) {
+      ai.end_timestamp = inv_->clock().NowMs();
+      inv_->NotifyPlugins([&](Plugin& p) { p.OnAttemptEnd(ai); });
+    }
     return fail(*ai.error);
   }
-  ai.succeeded = true;
-  ai.end_timestamp = inv_->clock().NowMs();
-  inv_->NotifyPlugins([&](Plugin& p) { p.OnAttemptEnd(ai); });
-  auto u = Update(op, OperationAction::kSucceed);
+  if (plugins) {
+    ai.succeeded = true;
+    ai.end_timestamp = inv_->clock().NowMs();
+    inv_->NotifyPlugins([&](Plugin& p) { p.OnAttemptEnd(ai); });
+  }
+  auto u = Update(std::move(op), OperationAction::kSucceed);  // `op` is not used below
   u.payload = payload;
   cp.Send(std::move(u));
-  info.status = OperationStatus::kSucceeded;
-  info.result = payload;
-  NotifyOperationEnd(info);
+  if (plugins) {
+    info.status = OperationStatus::kSucceeded;
+    info.result = payload;
+    NotifyOperationEnd(std::move(info));
+  }
   return payload;
 }
 
