@@ -11,6 +11,9 @@ BUILD=${BUILD:-build}
 scripts/install-deps.sh
 [[ -f "$BUILD/build.ninja" ]] || cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$BUILD" -j "$(nproc)" --target durable bench_driver bench_bootstrap bench_micro
+# The build's own output (~100 MB of binaries) is still being written back: every fsync measured
+# below would wait behind it.
+sync
 ABS_BUILD=$(cd "$BUILD" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/durable-bench.XXXXXX")
 echo "bench: scratch $WORK"
