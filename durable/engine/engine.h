@@ -45,6 +45,10 @@ struct EngineOptions {
   std::string node_id;  // lease owner name; random if empty
   Limits limits;
   bool run_timer_thread = true;  // false: tests drive timers with RunDueTimersForTest()
+  // How many of the most recently suspended executions stay in memory (a callback or a short
+  // wait usually resumes them soon; the others are read back from the store when they resume).
+  // Bounded, so that memory does not grow with the number of suspended executions. 0: none.
+  size_t keep_suspended = 64;
 };
 
 class Engine {

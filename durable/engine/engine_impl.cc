@@ -132,6 +132,30 @@ void EngineImpl::MaybeEvictLocked(Live& live) {
   live.closed_cv.notify_all();  // AwaitClosed waiters move to the reloaded object
 }
 
+void EngineImpl::KeepSuspendedLocked(const std::shared_ptr<Live>& live) {
+  std::shared_ptr<Live> oldest;
+  {
+    std::lock_guard<std::mutex> lock(live_mu_);
+    suspended_.push_back(live);
+    if (suspended_.size() <= options_.keep_suspended) return;
+    oldest = std::move(suspended_.front());
+    suspended_.pop_front();
+  }
+  if (oldest == live) {
+    MaybeEvictLocked(*live);
+    return;
+  }
+  // Another execution: only if its lock is free (one lock held at a time elsewhere, so waiting
+  // here could deadlock). A busy one goes back to the front, for the next suspension to evict.
+  std::unique_lock<std::mutex> other(oldest->mu, std::try_to_lock);
+  if (other.owns_lock()) {
+    MaybeEvictLocked(*oldest);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(live_mu_);
+  suspended_.push_front(std::move(oldest));
+}
+
 size_t EngineImpl::LoadedExecutions() {
   std::lock_guard<std::mutex> lock(live_mu_);
   return live_.size();

@@ -128,6 +128,10 @@ class EngineImpl final : public Engine {
   // Drops a suspended execution from memory: nothing in flight and nothing held only in memory.
   // REQUIRES: live.mu held.
   void MaybeEvictLocked(Live& live);
+  // An invocation of `live` ended suspended: keep it among the options_.keep_suspended most
+  // recent ones and evict the oldest beyond them (if it is still suspended and not busy).
+  // REQUIRES: live->mu held.
+  void KeepSuspendedLocked(const std::shared_ptr<Live>& live);
   // Commits `t` (built on `scratch`) and, on success, makes `scratch` the live state (unless it
   // already is: changes made in place under the undo journal) and collects the effects. On
   // failure the caller rolls the journal back. REQUIRES: live.mu held.
@@ -213,6 +217,7 @@ class EngineImpl final : public Engine {
   std::mutex live_mu_;
   std::unordered_map<std::string, std::shared_ptr<Live>> live_;
   uint64_t live_generation_ = 0;  // bumped whenever an entry leaves live_ (see GetLive)
+  std::deque<std::shared_ptr<Live>> suspended_;  // guarded by live_mu_; most recent last
 
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;

@@ -79,6 +79,7 @@ EngineOptions Harness::Options() const {
   o.limits = limits_;
   o.node_id = "test-node";
   o.run_timer_thread = false;
+  o.keep_suspended = keep_suspended_;
   return o;
 }
 

@@ -82,6 +82,12 @@ class Harness {
   model::DurableExecution Execution(const std::string& arn);
   // Recreates the engine on the same store (a restart) and calls Start().
   void Restart();
+  // Restarts keeping the `n` most recently suspended executions in memory (the harness keeps
+  // none, so that tests see suspended executions read back from the store).
+  void KeepSuspended(size_t n) {
+    keep_suspended_ = n;
+    Restart();
+  }
 
  private:
   EngineOptions Options() const;
@@ -90,6 +96,7 @@ class Harness {
   FakeInvoker invoker_;
   Limits limits_;
   model::DurableConfig config_;
+  size_t keep_suspended_ = 0;
   std::unique_ptr<Engine> engine_;
 };
 

@@ -127,10 +127,12 @@ size_t WaitClaims(const std::vector<RecordingStore::Claim>& claims) {
 }
 
 // An engine on `store` with function "fn" registered and its timer loop started (null if the
-// start failed).
+// start failed). It keeps no suspended execution in memory: they are read back from the store, the
+// path these tests look at.
 std::unique_ptr<Engine> StartedEngine(store::Store* store, FakeInvoker* invoker) {
   EngineOptions options;
   options.node_id = "n1";
+  options.keep_suspended = 0;
   std::unique_ptr<Engine> engine = Engine::Create(store, invoker, SystemClock::Get(), options);
   engine->RegisterFunction({"fn", {}, 900});
   Status st = engine->Start();

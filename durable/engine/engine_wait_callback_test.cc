@@ -73,6 +73,32 @@ TEST(WaitTest, ASuspendedExecutionIsNotHeldInMemoryAndResumesFromTheStore) {
                   "8 ExecutionSucceeded result=\"done\""));
 }
 
+TEST(WaitTest, TheMostRecentlySuspendedExecutionsStayInMemoryUpToTheLimit) {
+  Harness h;
+  h.KeepSuspended(2);
+  auto& impl = dynamic_cast<EngineImpl&>(h.engine());
+  std::vector<std::string> arns;
+  for (int i = 0; i < 3; ++i) {
+    arns.push_back(h.Start("{}", "e" + std::to_string(i)));
+    Session s = h.Next();
+    s.Checkpoint({WaitStart("w1", 2)});
+    s.ReturnPending();
+    EXPECT_EQ(impl.LoadedExecutions(), std::min<size_t>(i + 1, 2)) << i;
+  }
+  // The two kept ones resume from memory, the evicted one from the store: all three go on.
+  h.Advance(2000);
+  for (int i = 0; i < 3; ++i) {
+    Session s = h.Next();
+    EXPECT_THAT(*s.input().updated_operation_ids, ElementsAre("w1"));
+    s.ReturnSucceeded("\"done\"");
+  }
+  EXPECT_EQ(h.PendingInvocations(), 0u);
+  EXPECT_EQ(impl.LoadedExecutions(), 0u);  // closed ones leave memory
+  EXPECT_EQ(h.Execution(arns[0]).status, model::ExecutionStatus::kSucceeded);
+  EXPECT_EQ(h.Execution(arns[1]).status, model::ExecutionStatus::kSucceeded);
+  EXPECT_EQ(h.Execution(arns[2]).status, model::ExecutionStatus::kSucceeded);
+}
+
 TEST(WaitTest, ReadingASuspendedExecutionDoesNotBringItBackIntoMemory) {
   Harness h;
   auto& impl = dynamic_cast<EngineImpl&>(h.engine());

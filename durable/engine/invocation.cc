@@ -200,8 +200,9 @@ void EngineImpl::OnInvocationDone(const std::string& arn, const std::string& inv
     Status st = CommitLocked(*live, scratch, t, fx);
     if (st.ok()) {
       guard.Commit();
-      // Suspended: nothing of it needs to stay in memory until a timer or an API call wakes it.
-      if (suspended) MaybeEvictLocked(*live);
+      // Suspended: nothing of it needs to stay in memory until a timer or an API call wakes it;
+      // the most recent few stay anyway (their resume then skips reading them back).
+      if (suspended) KeepSuspendedLocked(live.live);
     } else {
       log::Error("recording the end of invocation {}: {}", inf.request_id, st.ToString());
     }
