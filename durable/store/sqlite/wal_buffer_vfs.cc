@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 
+#include "durable/store/sqlite/forwarding_vfs.h"
+
 namespace durable::store::sqlite {
 namespace {
 
@@ -31,9 +33,7 @@ struct File {
   WalState* wal;  // null: not a WAL file, every call is forwarded
 };
 
-sqlite3_file* Inner(sqlite3_file* f) {
-  return reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + sizeof(File));
-}
+sqlite3_file* Inner(sqlite3_file* f) { return InnerFile<File>(f); }
 WalState* Wal(sqlite3_file* f) { return reinterpret_cast<File*>(f)->wal; }
 
 // Writes `n` bytes at `offset` in pieces the wrapped VFS accepts; `p` null writes zeros.
@@ -130,61 +130,32 @@ int Close(sqlite3_file* f) {
 }
 
 // One wrapper per wrapped VFS; never freed (a registered VFS must outlive its connections).
-class Wrapper {
+class Wrapper : public WrappedVfs {
  public:
-  Wrapper(sqlite3_vfs* real, std::string name) : real_(real), name_(std::move(name)) {
-    vfs_ = *real;
-    vfs_.iVersion = 2;  // no system-call overrides
-    vfs_.szOsFile = static_cast<int>(sizeof(File)) + real->szOsFile;
-    vfs_.zName = name_.c_str();
-    vfs_.pAppData = this;
-    vfs_.pNext = nullptr;
-    vfs_.xOpen = &Open;
-    vfs_.xDelete = [](sqlite3_vfs* v, const char* n, int sync) {
-      return Real(v)->xDelete(Real(v), n, sync);
-    };
-    vfs_.xAccess = [](sqlite3_vfs* v, const char* n, int flags, int* out) {
-      return Real(v)->xAccess(Real(v), n, flags, out);
-    };
-    vfs_.xFullPathname = [](sqlite3_vfs* v, const char* n, int size, char* out) {
-      return Real(v)->xFullPathname(Real(v), n, size, out);
-    };
-    vfs_.xDlOpen = nullptr;
-    vfs_.xDlError = nullptr;
-    vfs_.xDlSym = nullptr;
-    vfs_.xDlClose = nullptr;
-    vfs_.xRandomness = [](sqlite3_vfs* v, int n, char* out) {
-      return Real(v)->xRandomness(Real(v), n, out);
-    };
-    vfs_.xSleep = [](sqlite3_vfs* v, int us) { return Real(v)->xSleep(Real(v), us); };
-    vfs_.xCurrentTime = [](sqlite3_vfs* v, double* t) { return Real(v)->xCurrentTime(Real(v), t); };
-    vfs_.xGetLastError = [](sqlite3_vfs* v, int n, char* out) {
-      return Real(v)->xGetLastError(Real(v), n, out);
-    };
-    vfs_.xCurrentTimeInt64 = [](sqlite3_vfs* v, sqlite3_int64* t) {
-      return Real(v)->xCurrentTimeInt64(Real(v), t);
-    };
+  Wrapper(sqlite3_vfs* wrapped, std::string name) : WrappedVfs{wrapped}, name_(std::move(name)) {
+    vfs_ = ForwardingVfs<File>(this, name_.c_str(), &Open);
     sqlite3_vfs_register(&vfs_, /*makeDflt=*/0);
   }
   const std::string& name() const { return name_; }
 
  private:
-  static Wrapper* Self(sqlite3_vfs* v) { return static_cast<Wrapper*>(v->pAppData); }
-  static sqlite3_vfs* Real(sqlite3_vfs* v) { return Self(v)->real_; }
+  static Wrapper* Self(sqlite3_vfs* v) {
+    return static_cast<Wrapper*>(static_cast<WrappedVfs*>(v->pAppData));
+  }
 
   static int Open(sqlite3_vfs* v, sqlite3_filename name, sqlite3_file* f, int flags,
                   int* out_flags) {
     File* file = reinterpret_cast<File*>(f);
     file->base.pMethods = nullptr;
     file->wal = nullptr;
-    int rc = Real(v)->xOpen(Real(v), name, Inner(f), flags, out_flags);
+    int rc = RealVfs(v)->xOpen(RealVfs(v), name, Inner(f), flags, out_flags);
     const sqlite3_io_methods* inner = Inner(f)->pMethods;
     if (inner == nullptr) return rc;
     Wrapper* self = Self(v);
     {
       std::lock_guard<std::mutex> lock(self->mu_);
       auto [it, added] = self->methods_.try_emplace(inner);
-      if (added) it->second = Forwarding(*inner);
+      if (added) it->second = Buffering(*inner);
       file->base.pMethods = &it->second;
     }
     if (rc == SQLITE_OK && (flags & SQLITE_OPEN_WAL) != 0) file->wal = new WalState;
@@ -192,53 +163,22 @@ class Wrapper {
   }
 
   // The wrapped file's methods with the buffering ones in place of write, read, sync, truncate,
-  // size and close (which forward when the file is not a WAL).
-  static sqlite3_io_methods Forwarding(const sqlite3_io_methods& inner) {
-    sqlite3_io_methods m = inner;
-    m.iVersion = std::min(inner.iVersion, 3);
+  // size, file control and close (which forward when the file is not a WAL).
+  static sqlite3_io_methods Buffering(const sqlite3_io_methods& inner) {
+    sqlite3_io_methods m = ForwardingMethods<File>(inner.iVersion);
     m.xClose = &Close;
     m.xRead = &Read;
     m.xWrite = &Write;
     m.xTruncate = &Truncate;
     m.xSync = &Sync;
     m.xFileSize = &FileSize;
-    m.xLock = [](sqlite3_file* f, int l) { return Inner(f)->pMethods->xLock(Inner(f), l); };
-    m.xUnlock = [](sqlite3_file* f, int l) { return Inner(f)->pMethods->xUnlock(Inner(f), l); };
-    m.xCheckReservedLock = [](sqlite3_file* f, int* out) {
-      return Inner(f)->pMethods->xCheckReservedLock(Inner(f), out);
-    };
     m.xFileControl = [](sqlite3_file* f, int op, void* arg) {
       int rc = Flush(f);  // a control may size or map the file
       return rc != SQLITE_OK ? rc : Inner(f)->pMethods->xFileControl(Inner(f), op, arg);
     };
-    m.xSectorSize = [](sqlite3_file* f) { return Inner(f)->pMethods->xSectorSize(Inner(f)); };
-    m.xDeviceCharacteristics = [](sqlite3_file* f) {
-      return Inner(f)->pMethods->xDeviceCharacteristics(Inner(f));
-    };
-    if (m.iVersion >= 2) {
-      m.xShmMap = [](sqlite3_file* f, int i, int size, int extend, void volatile** p) {
-        return Inner(f)->pMethods->xShmMap(Inner(f), i, size, extend, p);
-      };
-      m.xShmLock = [](sqlite3_file* f, int offset, int n, int flags) {
-        return Inner(f)->pMethods->xShmLock(Inner(f), offset, n, flags);
-      };
-      m.xShmBarrier = [](sqlite3_file* f) { Inner(f)->pMethods->xShmBarrier(Inner(f)); };
-      m.xShmUnmap = [](sqlite3_file* f, int del) {
-        return Inner(f)->pMethods->xShmUnmap(Inner(f), del);
-      };
-    }
-    if (m.iVersion >= 3) {
-      m.xFetch = [](sqlite3_file* f, sqlite3_int64 o, int n, void** p) {
-        return Inner(f)->pMethods->xFetch(Inner(f), o, n, p);
-      };
-      m.xUnfetch = [](sqlite3_file* f, sqlite3_int64 o, void* p) {
-        return Inner(f)->pMethods->xUnfetch(Inner(f), o, p);
-      };
-    }
     return m;
   }
 
-  sqlite3_vfs* real_;
   std::string name_;
   sqlite3_vfs vfs_;
   std::mutex mu_;
