@@ -136,6 +136,8 @@ void EngineImpl::KeepSuspendedLocked(const std::shared_ptr<Live>& live) {
   std::shared_ptr<Live> oldest;
   {
     std::lock_guard<std::mutex> lock(live_mu_);
+    // Once per execution, at its latest suspension (a resumed one leaves an entry behind).
+    std::erase(suspended_, live);
     suspended_.push_back(live);
     if (suspended_.size() <= options_.keep_suspended) return;
     oldest = std::move(suspended_.front());
@@ -154,6 +156,11 @@ void EngineImpl::KeepSuspendedLocked(const std::shared_ptr<Live>& live) {
   }
   std::lock_guard<std::mutex> lock(live_mu_);
   suspended_.push_front(std::move(oldest));
+}
+
+bool EngineImpl::Loaded(const std::string& arn) {
+  std::lock_guard<std::mutex> lock(live_mu_);
+  return live_.count(arn) != 0;
 }
 
 size_t EngineImpl::LoadedExecutions() {

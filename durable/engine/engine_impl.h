@@ -109,9 +109,10 @@ class EngineImpl final : public Engine {
   Status CallbackHeartbeat(const std::string& callback_id) override;
   void RunDueTimersForTest() override;
 
-  // Executions currently held in memory (RUNNING ones with work in progress or not yet
-  // suspended); for tests and metrics.
+  // Executions currently held in memory (RUNNING ones with work in progress, not yet suspended,
+  // or among the most recently suspended); for tests and metrics.
   size_t LoadedExecutions();
+  bool Loaded(const std::string& arn);  // in the cache
 
  private:
   // engine_impl.cc

@@ -99,6 +99,33 @@ TEST(WaitTest, TheMostRecentlySuspendedExecutionsStayInMemoryUpToTheLimit) {
   EXPECT_EQ(h.Execution(arns[2]).status, model::ExecutionStatus::kSucceeded);
 }
 
+TEST(WaitTest, AnExecutionSuspendedAgainCountsOnceAmongTheMostRecent) {
+  Harness h;
+  h.KeepSuspended(2);
+  auto& impl = dynamic_cast<EngineImpl&>(h.engine());
+  auto suspend = [&](Session& s, const std::string& wait, int seconds) {
+    s.Checkpoint({WaitStart(wait, seconds)});
+    s.ReturnPending();
+  };
+  std::string a = h.Start("{}", "a");
+  Session sa = h.Next();
+  suspend(sa, "w1", 1);
+  std::string b = h.Start("{}", "b");
+  Session sb = h.Next();
+  suspend(sb, "w1", 5);
+  h.Advance(1000);  // a resumes and suspends again: the latest of the two
+  Session sa2 = h.Next();
+  suspend(sa2, "w2", 5);
+  EXPECT_TRUE(impl.Loaded(a));
+  EXPECT_TRUE(impl.Loaded(b));
+  std::string c = h.Start("{}", "c");
+  Session sc = h.Next();
+  suspend(sc, "w1", 5);  // beyond two: b, the oldest, leaves memory
+  EXPECT_TRUE(impl.Loaded(a));
+  EXPECT_FALSE(impl.Loaded(b));
+  EXPECT_TRUE(impl.Loaded(c));
+}
+
 TEST(WaitTest, ReadingASuspendedExecutionDoesNotBringItBackIntoMemory) {
   Harness h;
   auto& impl = dynamic_cast<EngineImpl&>(h.engine());
