@@ -147,9 +147,11 @@ void Db::SetWalHook(std::function<void(int frames)> hook) {
       this);
 }
 
-Status Db::CheckpointPassive() {
-  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  if (rc == SQLITE_OK) return Status::Ok();
+Result<Db::CheckpointResult> Db::CheckpointPassive() {
+  CheckpointResult r;
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &r.wal_frames,
+                                     &r.copied_frames);
+  if (rc == SQLITE_OK) return r;
   return SqliteError(rc, std::string("checkpoint: ") + sqlite3_errmsg(db_));
 }
 

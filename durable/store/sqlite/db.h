@@ -83,8 +83,13 @@ class Db {
   // WAL. Replaces SQLite's automatic checkpoint on this connection.
   void SetWalHook(std::function<void(int frames)> hook);
   // Copies into the database file what the WAL holds and no reader still needs; writers go on
-  // meanwhile (SQLITE_CHECKPOINT_PASSIVE).
-  Status CheckpointPassive();
+  // meanwhile (SQLITE_CHECKPOINT_PASSIVE). Returns the WAL's frames and how many of them are now
+  // in the database file (equal: the next write starts the WAL over).
+  struct CheckpointResult {
+    int wal_frames = 0;
+    int copied_frames = 0;
+  };
+  Result<CheckpointResult> CheckpointPassive();
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}

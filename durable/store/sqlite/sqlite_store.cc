@@ -124,8 +124,9 @@ SqliteStore::~SqliteStore() {
 
 void SqliteStore::StartCheckpointer(std::unique_ptr<sqlite::Db> checkpoint_db) {
   checkpoint_db_ = std::move(checkpoint_db);
-  db_->SetWalHook([this](int frames) {
-    if (frames < kCheckpointFrames) return;
+  db_->SetWalHook([this](int frames) {  // runs in a commit, under mu_
+    wal_frames_ = frames;
+    if (frames < checkpoint_at_frames_) return;
     {
       std::lock_guard<std::mutex> lock(checkpoint_mu_);
       checkpoint_wanted_ = true;
@@ -142,13 +143,35 @@ void SqliteStore::CheckpointLoop() {
     if (stopping_) return;
     checkpoint_wanted_ = false;
     lock.unlock();
-    Status st = checkpoint_db_->CheckpointPassive();
-    // Busy (another checkpoint, a reader holding the WAL): the next commit asks again.
-    if (!st.ok() && st.code() != StatusCode::kUnavailable) {
-      log::Error("WAL checkpoint failed: {}", st.ToString());
-    }
+    CheckpointPass();
     lock.lock();
   }
+}
+
+void SqliteStore::CheckpointPass() {
+  // With the connection held no commit of ours runs meanwhile, so the pass copies the whole WAL
+  // and the next commit starts it over. A pass beside commits copied only what was there when it
+  // began, so the WAL never started over and every later commit asked for another pass (two
+  // fsyncs each, competing with the commits' own).
+  std::lock_guard<std::mutex> lock(mu_);
+  // Asked again by a commit made while this thread waited for the connection: done already.
+  if (wal_frames_ < checkpoint_at_frames_) return;
+  Result<sqlite::Db::CheckpointResult> pass = checkpoint_db_->CheckpointPassive();
+  if (!pass.ok()) {
+    // Busy (another connection's checkpoint): the next commit asks again.
+    if (pass.status().code() != StatusCode::kUnavailable) {
+      log::Error("WAL checkpoint failed: {}", pass.status().ToString());
+    }
+    return;
+  }
+  if (options_.after_checkpoint_for_test) {
+    options_.after_checkpoint_for_test(pass->wal_frames, pass->copied_frames);
+  }
+  // A reader on another connection can hold on to the end of the WAL: then the next pass waits
+  // until the WAL has grown again rather than running after every commit.
+  const bool whole = pass->copied_frames == pass->wal_frames;
+  checkpoint_at_frames_ = whole ? kCheckpointFrames : pass->wal_frames + kCheckpointFrames / 4;
+  wal_frames_ = whole ? 0 : pass->wal_frames;  // whole: the next commit starts the WAL over
 }
 
 Status SqliteStore::InWriteTxn(const std::function<Status()>& body) {

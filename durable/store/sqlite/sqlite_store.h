@@ -35,6 +35,9 @@ struct SqliteOptions {
   // Tests only: called inside every group transaction just before COMMIT with the number of
   // commits in it; a non-OK status aborts the transaction (as a failing COMMIT would).
   std::function<Status(size_t commits)> before_commit_for_test;
+  // Tests only: called after every background WAL checkpoint pass with the WAL's frames and how
+  // many of them the pass left copied into the database file.
+  std::function<void(int wal_frames, int copied_frames)> after_checkpoint_for_test;
 };
 
 class SqliteStore final : public Store {
@@ -70,6 +73,7 @@ class SqliteStore final : public Store {
   // Starts the background checkpoint on its own connection `checkpoint_db` (see below).
   void StartCheckpointer(std::unique_ptr<sqlite::Db> checkpoint_db);
   void CheckpointLoop();
+  void CheckpointPass();
 
   // One queued Create/Apply of the group commit.
   static constexpr int kLeadRounds = 16;
@@ -132,9 +136,11 @@ class SqliteStore final : public Store {
   bool writing_ = false;  // a caller is writing a group (the leader)
 
   // The WAL is copied into the database file by a thread of its own, on a second connection, once
-  // it holds kCheckpointFrames or more: SQLite's automatic checkpoint would run inside a commit,
-  // holding the write path (and every caller of the group) for a few ms each time.
+  // it holds checkpoint_at_frames_ or more (kCheckpointFrames, more after a partial pass): SQLite's
+  // automatic checkpoint would run inside a commit, holding the caller whose commit ended in it.
   static constexpr int kCheckpointFrames = 1000;
+  int checkpoint_at_frames_ = kCheckpointFrames;  // guarded by mu_
+  int wal_frames_ = 0;  // the WAL's frames not yet copied, as of the last commit; guarded by mu_
   std::unique_ptr<sqlite::Db> checkpoint_db_;
   std::thread checkpointer_;
   std::mutex checkpoint_mu_;  // guards the two flags below

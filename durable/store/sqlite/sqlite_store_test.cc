@@ -867,5 +867,38 @@ TEST(SqliteStoreTest, TheWalIsCheckpointedInTheBackgroundNotInsideCommits) {
   EXPECT_TRUE(reopened->Load(FullExecution("x399", 1399).arn).ok());
 }
 
+TEST(SqliteStoreTest, ACheckpointPassCopiesTheWholeWalSoItStartsOverWhileCommitsGoOn) {
+  // Regression: a pass running beside the commits copied only the frames there when it began, so
+  // the WAL never started over and every later commit asked for another pass (two fsyncs each).
+  const std::string path = TempDir::NewFile();
+  std::mutex mu;
+  int passes = 0;
+  int partial = 0;
+  int largest_wal = 0;
+  SqliteOptions options;
+  options.after_checkpoint_for_test = [&](int wal_frames, int copied_frames) {
+    std::lock_guard<std::mutex> lock(mu);
+    ++passes;
+    if (copied_frames != wal_frames) ++partial;
+    largest_wal = std::max(largest_wal, wal_frames);
+  };
+  std::unique_ptr<SqliteStore> store = MustOpen(path, options);
+  ASSERT_NE(store, nullptr);
+  // About 11 frames per commit: over 25 checkpoints' worth.
+  for (int i = 0; i < 2500; ++i) {
+    Commit c = FirstCommit(FullExecution("x" + std::to_string(i), 1000 + i));
+    c.operations.push_back(EveryOperationType()[2]);
+    ASSERT_TRUE(store->Create(c).ok());
+  }
+  store.reset();
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_GE(passes, 10);
+  EXPECT_EQ(partial, 0);
+  // A pass starts at 1,000 frames; the WAL starts over after each, so it never gets far beyond
+  // (before the fix it grew through the run, with a pass after every commit).
+  EXPECT_LT(largest_wal, 3000);
+  EXPECT_LE(passes, 40);
+}
+
 }  // namespace
 }  // namespace durable::store
