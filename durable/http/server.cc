@@ -19,6 +19,7 @@ namespace {
 
 constexpr char kRequestIdHeader[] = "x-amzn-RequestId";
 constexpr char kErrorTypeHeader[] = "X-Amzn-ErrorType";
+constexpr size_t kKeepAliveMaxRequests = 10000;
 
 void SetError(Response& res, int status, const std::string& type, const std::string& message) {
   WriteAwsError(res, status, type, message);
@@ -107,6 +108,9 @@ struct Server::Impl {
   void Install() {
     auto dispatch = [this](const httplib::Request& q, httplib::Response& r) { Dispatch(q, r); };
     svr.set_tcp_nodelay(true);
+    // cpp-httplib closes a keep-alive connection after 5 requests by default; a function process
+    // checkpointing over HTTP then reconnects every few steps (connect, accept, a pool hand-off).
+    svr.set_keep_alive_max_count(kKeepAliveMaxRequests);
     svr.Get(".*", dispatch);
     svr.Post(".*", dispatch);
     svr.Put(".*", dispatch);

@@ -1,4 +1,8 @@
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <stdexcept>
@@ -191,6 +195,33 @@ TEST_F(ServerTest, ServesConcurrentBlockingHandlersOnWorkerThreads) {
   t1.join();
   t2.join();
   EXPECT_EQ(max_inside.load(), 2);
+}
+
+// Regression: the server closed a keep-alive connection after every 5th request (cpp-httplib's
+// default), so clients that checkpoint over HTTP reconnected every few calls.
+TEST_F(ServerTest, AKeepAliveConnectionServesManyRequests) {
+  StartServer();
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  const std::string request = "GET /api/items HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+    // The response ends with its body ("items|api|items").
+    std::string got;
+    char buf[4096];
+    while (got.find("items|api|items") == std::string::npos) {
+      ssize_t n = read(fd, buf, sizeof(buf));
+      ASSERT_GT(n, 0) << "the server closed the connection after " << i << " requests";
+      got.append(buf, static_cast<size_t>(n));
+    }
+    EXPECT_EQ(got.find("Connection: close"), std::string::npos) << "request " << i;
+  }
+  close(fd);
 }
 
 TEST(ClientTest, BasePathIsPrependedAndConnectionErrorsAreStatuses) {
