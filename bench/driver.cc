@@ -53,7 +53,7 @@ struct Options {
   std::vector<int> b1_n = {10, 100, 1000};
   std::vector<std::pair<int, int>> b2 = {{1, 100}, {50, 1000}, {200, 2000}};  // {C, M}
   std::vector<int> b3_k = {0, 100, 1000};
-  int b3_reps = 5;
+  int b3_reps = 11;
   int b4_n_inproc = 10000;
   int b4_n_process = 1000;
   int b5_items = 1000;
