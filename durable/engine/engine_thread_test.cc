@@ -53,9 +53,6 @@ class RecordingStore final : public store::Store {
   Result<model::ListResponse> List(const model::ListRequest& request) override {
     return inner_.List(request);
   }
-  Result<std::pair<std::string, std::string>> FindCallback(const std::string& id) override {
-    return inner_.FindCallback(id);
-  }
   Result<std::optional<store::CheckpointReplay>> FindReplay(
       const std::string& arn, const std::string& client_token,
       const std::string& checkpoint_token) override {

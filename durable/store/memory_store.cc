@@ -56,14 +56,7 @@ void MemoryStore::ApplyLocked(const Commit& commit, ExecutionState& state) {
     by_name_[{state.execution.function_name, state.execution.name}] = commit.arn;
   }
   for (const model::OperationRecord& rec : commit.operations) {
-    auto& slot = state.operations[rec.operation.id];
-    if (slot.operation.callback_details && slot.operation.callback_details->callback_id) {
-      callbacks_.erase(*slot.operation.callback_details->callback_id);
-    }
-    slot = rec;
-    if (rec.operation.callback_details && rec.operation.callback_details->callback_id) {
-      callbacks_[*rec.operation.callback_details->callback_id] = {commit.arn, rec.operation.id};
-    }
+    state.operations[rec.operation.id] = rec;
   }
   for (const model::Event& ev : commit.events) state.events[ev.event_id] = ev;
   if (commit.clear_all_timers) EraseTimersLocked(commit.arn);
@@ -191,14 +184,6 @@ Result<model::ListResponse> MemoryStore::List(const model::ListRequest& request)
   return response;
 }
 
-Result<std::pair<std::string, std::string>> MemoryStore::FindCallback(
-    const std::string& callback_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = callbacks_.find(callback_id);
-  if (it == callbacks_.end()) return NotFound("callback " + callback_id + " not found");
-  return it->second;
-}
-
 Result<std::optional<CheckpointReplay>> MemoryStore::FindReplay(
     const std::string& arn, const std::string& client_token, const std::string& checkpoint_token) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -258,11 +243,6 @@ Status MemoryStore::Purge(const std::string& arn) {
   if (it == executions_.end()) return NotFound("durable execution " + arn + " not found");
   const model::DurableExecution& e = it->second.execution;
   by_name_.erase({e.function_name, e.name});
-  for (const auto& [id, rec] : it->second.operations) {
-    if (rec.operation.callback_details && rec.operation.callback_details->callback_id) {
-      callbacks_.erase(*rec.operation.callback_details->callback_id);
-    }
-  }
   EraseTimersLocked(arn);
   executions_.erase(it);
   return Status::Ok();

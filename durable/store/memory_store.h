@@ -27,7 +27,6 @@ class MemoryStore final : public Store {
   Result<std::vector<model::Event>> Events(const std::string& arn, int64_t after_event_id,
                                            int32_t limit) override;
   Result<model::ListResponse> List(const model::ListRequest& request) override;
-  Result<std::pair<std::string, std::string>> FindCallback(const std::string& callback_id) override;
   Result<std::optional<CheckpointReplay>> FindReplay(const std::string& arn,
                                                      const std::string& client_token,
                                                      const std::string& checkpoint_token) override;
@@ -59,9 +58,8 @@ class MemoryStore final : public Store {
   void EraseTimersLocked(const std::string& arn);
 
   std::mutex mu_;
-  std::map<std::string, ExecutionState> executions_;                      // by arn
-  std::map<std::pair<std::string, std::string>, std::string> by_name_;    // (function, name) -> arn
-  std::map<std::string, std::pair<std::string, std::string>> callbacks_;  // id -> (arn, op id)
+  std::map<std::string, ExecutionState> executions_;                    // by arn
+  std::map<std::pair<std::string, std::string>, std::string> by_name_;  // (function, name) -> arn
   std::map<TimerId, TimerRow> timers_;
 };
 

@@ -97,9 +97,6 @@ class Store {
   // Executions of a function matching the request's filters; paging by opaque marker.
   // StartedAfter/StartedBefore are inclusive; an empty function_name lists every function.
   virtual Result<model::ListResponse> List(const model::ListRequest& request) = 0;
-  // The execution arn and operation id of a callback id (kNotFound if unknown).
-  virtual Result<std::pair<std::string, std::string>> FindCallback(
-      const std::string& callback_id) = 0;
   virtual Result<std::optional<CheckpointReplay>> FindReplay(const std::string& arn,
                                                              const std::string& client_token,
                                                              const std::string& checkpoint_token) = 0;

@@ -135,7 +135,6 @@ TEST_P(StoreContractTest, UnknownArnIsNotFound) {
   EXPECT_EQ(store_->Load("arn:missing").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->Events("arn:missing", 0, 0).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->Purge("arn:missing").code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->FindCallback("nope").status().code(), StatusCode::kNotFound);
   Result<std::optional<model::DurableExecution>> by_name = store_->FindByName("fn", "nope");
   ASSERT_TRUE(by_name.ok());
   EXPECT_FALSE(by_name->has_value());
@@ -186,7 +185,6 @@ TEST_P(StoreContractTest, ApplyIsAtomicWhenAnEventIdRepeats) {
   EXPECT_EQ(store_->Load(e.arn)->operations.size(), 1u);
   EXPECT_EQ(store_->Events(e.arn, 0, 0)->size(), 1u);
   EXPECT_FALSE(store_->NextDueAt()->has_value());
-  EXPECT_EQ(store_->FindCallback("cb-id-1").status().code(), StatusCode::kNotFound);
 }
 
 TEST_P(StoreContractTest, CommitWithTimerOfAnotherExecutionIsInvalid) {
@@ -196,16 +194,17 @@ TEST_P(StoreContractTest, CommitWithTimerOfAnotherExecutionIsInvalid) {
   EXPECT_EQ(store_->Create(c).code(), StatusCode::kInvalidArgument);
 }
 
-TEST_P(StoreContractTest, FindCallbackByCallbackId) {
+// The engine finds a callback by its id through the execution's operations (the id carries the
+// arn): a callback operation of the first commit reads back with its callback id.
+TEST_P(StoreContractTest, ACallbackOperationReadsBackWithItsCallbackId) {
   model::DurableExecution e = FullExecution("a", 1000);
   Commit c = FirstCommit(e);
   c.operations.push_back(EveryOperationType()[4]);
   ASSERT_TRUE(store_->Create(c).ok());
-  Result<std::pair<std::string, std::string>> found = store_->FindCallback("cb-id-1");
-  ASSERT_TRUE(found.ok());
-  EXPECT_EQ(found->first, e.arn);
-  EXPECT_EQ(found->second, "cb");
-  EXPECT_EQ(store_->FindCallback("cb-id-2").status().code(), StatusCode::kNotFound);
+  Result<ExecutionSnapshot> snap = store_->Load(e.arn);
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  EXPECT_EQ(CallbacksOf(*snap),
+            (std::vector<std::pair<std::string, std::string>>{{"cb-id-1", "cb"}}));
 }
 
 TEST_P(StoreContractTest, FindReplayReturnsTheRememberedAnswer) {
@@ -256,7 +255,6 @@ TEST_P(StoreContractTest, PurgeDeletesEverythingOfTheExecution) {
   EXPECT_EQ(store_->Load(e.arn).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->Events(e.arn, 0, 0).status().code(), StatusCode::kNotFound);
   EXPECT_FALSE(store_->FindByName("fn", "a")->has_value());
-  EXPECT_EQ(store_->FindCallback("cb-id-1").status().code(), StatusCode::kNotFound);
   EXPECT_FALSE(store_->FindReplay(e.arn, "c", "t")->has_value());
   EXPECT_EQ(store_->NextDueAt()->value_or(-1), 70);
   EXPECT_TRUE(store_->Load(keep.arn).ok());

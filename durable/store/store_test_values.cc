@@ -135,4 +135,14 @@ model::Event FullEvent(EventType type, int64_t event_id) {
   return e;
 }
 
+std::vector<std::pair<std::string, std::string>> CallbacksOf(const ExecutionSnapshot& snap) {
+  std::vector<std::pair<std::string, std::string>> callbacks;
+  for (const model::OperationRecord& rec : snap.operations) {
+    if (rec.operation.callback_details && rec.operation.callback_details->callback_id) {
+      callbacks.emplace_back(*rec.operation.callback_details->callback_id, rec.operation.id);
+    }
+  }
+  return callbacks;
+}
+
 }  // namespace durable::store

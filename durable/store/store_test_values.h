@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "durable/store/store.h"
@@ -18,5 +19,8 @@ Commit FirstCommit(const model::DurableExecution& e);
 // One record of every operation type, with all details and meta, sequences 2..7.
 std::vector<model::OperationRecord> EveryOperationType();
 model::Event FullEvent(model::EventType type, int64_t event_id);
+
+// (callback id, operation id) of each operation of `snap` that has a callback id, in its order.
+std::vector<std::pair<std::string, std::string>> CallbacksOf(const ExecutionSnapshot& snap);
 
 }  // namespace durable::store

@@ -415,10 +415,10 @@ Status SqliteStore::UpdateExecution(const model::DurableExecution& stored,
 Status SqliteStore::WriteCommitBody(const Commit& commit, int64_t exec) {
   // Events first: operation rows may refer to an event of the same commit for their result.
   DURABLE_RETURN_IF_ERROR(InsertEvents(commit, exec));
-  // A callback operation has its id from its first write (the engine creates it with one): an
-  // update sets only the record, so that SQLite leaves the callback-id index alone (it rewrites
-  // an index whenever one of its columns is SET, even to the same value: a WAL page per update
-  // of a callback, on the path of every resume).
+  // operations.callback_id is written on insert and read by nothing (schema version 5 dropped
+  // its index; the engine finds a callback through the arn in its id). An update sets only the
+  // record: should an index on the column come back, SQLite would rewrite it whenever the column
+  // is SET, even to the same value (a WAL page per update of a callback, on every resume).
   for (const model::OperationRecord& rec : commit.operations) {
     const model::Operation& op = rec.operation;
     DURABLE_ASSIGN_OR_RETURN(

@@ -55,7 +55,6 @@ class SqliteStore final : public Store {
   Result<std::vector<model::Event>> Events(const std::string& arn, int64_t after_event_id,
                                            int32_t limit) override;
   Result<model::ListResponse> List(const model::ListRequest& request) override;
-  Result<std::pair<std::string, std::string>> FindCallback(const std::string& callback_id) override;
   Result<std::optional<CheckpointReplay>> FindReplay(const std::string& arn,
                                                      const std::string& client_token,
                                                      const std::string& checkpoint_token) override;

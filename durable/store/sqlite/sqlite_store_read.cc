@@ -311,17 +311,6 @@ Result<model::ListResponse> SqliteStore::List(const model::ListRequest& request)
   return response;
 }
 
-Result<std::pair<std::string, std::string>> SqliteStore::FindCallback(
-    const std::string& callback_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  DURABLE_ASSIGN_OR_RETURN(
-      Query q, db_->Prepare("SELECT x.arn, o.id FROM operations o JOIN executions x ON x.id = "
-                            "o.exec WHERE o.callback_id = ? LIMIT 1"));
-  DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(callback_id).Step());
-  if (!found) return NotFound("callback " + callback_id + " not found");
-  return std::make_pair(q.Text(0), q.Text(1));
-}
-
 Result<std::optional<CheckpointReplay>> SqliteStore::FindReplay(
     const std::string& arn, const std::string& client_token, const std::string& checkpoint_token) {
   std::lock_guard<std::mutex> lock(mu_);
