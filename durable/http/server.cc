@@ -19,7 +19,7 @@ namespace {
 
 constexpr char kRequestIdHeader[] = "x-amzn-RequestId";
 constexpr char kErrorTypeHeader[] = "X-Amzn-ErrorType";
-constexpr size_t kKeepAliveMaxRequests = 10000;
+constexpr size_t kKeepAliveMaxRequests = 100;
 
 void SetError(Response& res, int status, const std::string& type, const std::string& message) {
   WriteAwsError(res, status, type, message);
@@ -110,6 +110,8 @@ struct Server::Impl {
     svr.set_tcp_nodelay(true);
     // cpp-httplib closes a keep-alive connection after 5 requests by default; a function process
     // checkpointing over HTTP then reconnects every few steps (connect, accept, a pool hand-off).
+    // Not unlimited: a connection holds one of the worker threads while it lasts, so closing it
+    // now and then lets clients beyond the pool's size take turns (nginx's long-time default).
     svr.set_keep_alive_max_count(kKeepAliveMaxRequests);
     svr.Get(".*", dispatch);
     svr.Post(".*", dispatch);
