@@ -364,6 +364,16 @@ void RawExec(sqlite3* db, const std::string& sql, const std::vector<std::string>
   sqlite3_finalize(stmt);
 }
 
+// Creates `path` at schema version `version`, as the binary of that version left a new file.
+void MigrateTo(const std::string& path, int version) {
+  Result<std::unique_ptr<sqlite::Db>> db = sqlite::Db::Open(path);
+  ASSERT_TRUE(db.ok());
+  std::vector<sqlite::SchemaFile> files(sqlite::EmbeddedSchema().begin(),
+                                        sqlite::EmbeddedSchema().begin() + version);
+  ASSERT_EQ(files.back().version, version);
+  ASSERT_TRUE(sqlite::Migrate(**db, files, 0).ok());
+}
+
 TEST(SqliteStoreTest, Version3CarriesVersion2RowsOver) {
   const std::string path = TempDir::NewFile();
   const model::DurableExecution e = FullExecution("a", 1000);
@@ -371,15 +381,8 @@ TEST(SqliteStoreTest, Version3CarriesVersion2RowsOver) {
   std::vector<model::OperationRecord> ops = EveryOperationType();
   const model::Event ev1 = FullEvent(model::EventType::kExecutionStarted, 1);
   const model::Event ev2 = FullEvent(model::EventType::kStepSucceeded, 2);
-  {
-    // A version-2 database written by the previous binary: arn-keyed rows, version-1 blobs.
-    Result<std::unique_ptr<sqlite::Db>> db = sqlite::Db::Open(path);
-    ASSERT_TRUE(db.ok());
-    std::vector<sqlite::SchemaFile> v2(sqlite::EmbeddedSchema().begin(),
-                                       sqlite::EmbeddedSchema().begin() + 2);
-    ASSERT_EQ(v2[1].version, 2);
-    ASSERT_TRUE(sqlite::Migrate(**db, v2, 0).ok());
-  }
+  // A version-2 database written by the previous binary: arn-keyed rows, version-1 blobs.
+  ASSERT_NO_FATAL_FAILURE(MigrateTo(path, 2));
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
   for (const model::DurableExecution* x : {&other, &e}) {
@@ -455,15 +458,8 @@ TEST(SqliteStoreTest, Version4KeysTimersByExecutionAndCarriesVersion3TimersOver)
   const std::string path = TempDir::NewFile();
   const model::DurableExecution a = FullExecution("a", 1000);
   const model::DurableExecution b = FullExecution("b", 2000);
-  {
-    // A version-3 database written by the previous binary: timers keyed by arn.
-    Result<std::unique_ptr<sqlite::Db>> db = sqlite::Db::Open(path);
-    ASSERT_TRUE(db.ok());
-    std::vector<sqlite::SchemaFile> v3(sqlite::EmbeddedSchema().begin(),
-                                       sqlite::EmbeddedSchema().begin() + 3);
-    ASSERT_EQ(v3.back().version, 3);
-    ASSERT_TRUE(sqlite::Migrate(**db, v3, 0).ok());
-  }
+  // A version-3 database written by the previous binary: timers keyed by arn.
+  ASSERT_NO_FATAL_FAILURE(MigrateTo(path, 3));
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
   for (const model::DurableExecution* x : {&a, &b}) {
@@ -517,15 +513,8 @@ TEST(SqliteStoreTest, Version5DropsTheCallbackIndexAndKeepsTheRows) {
   const model::DurableExecution e = FullExecution("a", 1000);
   const model::Event started = FullEvent(model::EventType::kExecutionStarted, 1);
   std::vector<model::OperationRecord> ops = EveryOperationType();
-  {
-    // A version-4 database with rows as the version-4 binary wrote them.
-    Result<std::unique_ptr<sqlite::Db>> db = sqlite::Db::Open(path);
-    ASSERT_TRUE(db.ok());
-    std::vector<sqlite::SchemaFile> v4(sqlite::EmbeddedSchema().begin(),
-                                       sqlite::EmbeddedSchema().begin() + 4);
-    ASSERT_EQ(v4.back().version, 4);
-    ASSERT_TRUE(sqlite::Migrate(**db, v4, 0).ok());
-  }
+  // A version-4 database with rows as the version-4 binary wrote them.
+  ASSERT_NO_FATAL_FAILURE(MigrateTo(path, 4));
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
   RawExec(raw,
