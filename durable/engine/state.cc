@@ -94,7 +94,6 @@ void ExecutionState::EndChange() {
 
 void ExecutionState::Rollback() {
   if (!changing_) return;
-  changing_ = false;
   // Before the added records go: their ids key the index entries to restore.
   for (auto it = undo_.index_prev.rbegin(); it != undo_.index_prev.rend(); ++it) {
     const std::string& id = operations[it->first].operation.id;
@@ -108,8 +107,7 @@ void ExecutionState::Rollback() {
   for (auto& [i, rec] : undo_.saved) operations[i] = std::move(rec);
   execution = undo_.execution;
   due_scan_from = undo_.due_scan_from;
-  undo_.saved.clear();
-  undo_.index_prev.clear();
+  EndChange();
 }
 
 bool ExecutionState::ExecutionRowChanged() const {
