@@ -61,14 +61,7 @@ std::shared_ptr<const model::Operation> DurableContext::Lookup(const OpRef& op) 
 
 model::OperationUpdate DurableContext::Update(const OpRef& op,
                                               model::OperationAction action) const {
-  model::OperationUpdate u;
-  u.id = op.id;
-  u.parent_id = op.parent_id;
-  u.name = op.name;
-  u.type = op.type;
-  u.sub_type = op.sub_type;
-  u.action = action;
-  return u;
+  return Update(OpRef(op), action);
 }
 
 model::OperationUpdate DurableContext::Update(OpRef&& op, model::OperationAction action) {
