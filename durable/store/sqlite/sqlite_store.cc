@@ -88,6 +88,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   }
   DURABLE_RETURN_IF_ERROR(db->Exec(SynchronousPragma(options.synchronous)));
   DURABLE_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
+  // A group commit's statement journal (the pages each statement changes, kept to undo that
+  // statement alone) stays in memory instead of spilling to a file created and deleted in the
+  // temporary directory once it passes 64 KiB.
+  DURABLE_RETURN_IF_ERROR(db->Exec("PRAGMA temp_store=MEMORY"));
   DURABLE_RETURN_IF_ERROR(
       sqlite::Migrate(*db, sqlite::EmbeddedSchema(), SystemClock::Get()->NowMs()));
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), options));

@@ -857,6 +857,31 @@ TEST(SqliteStoreTest, ClaimingTimersDoesNotFsyncAndLeavesCommitsFullySynced) {
   EXPECT_TRUE(reopened->ClaimDueTimers(100, "n2", 1000, 0)->empty()) << "the claim was kept";
 }
 
+TEST(SqliteStoreTest, AGroupCommitKeepsItsStatementJournalInMemory) {
+  // A group's transaction runs many statements; SQLite journals the pages each one changes so
+  // that it can undo a failed statement alone (an execution's insert can fail on its unique
+  // name), and by default spills that journal to a file in the temporary directory past 64 KiB:
+  // a file created, written and deleted per large group, on the leader's serial path.
+  CountingVfs vfs;
+  GroupProbe probe;
+  probe.writers = 48;
+  probe.armed = false;
+  std::unique_ptr<SqliteStore> store = MustOpen(TempDir::NewFile(), probe.Options());
+  ASSERT_NE(store, nullptr);
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(store->Create(FirstCommit(FullExecution("old" + std::to_string(i), i))).ok());
+  }
+  probe.armed = true;
+  OnThreads(probe.writers, [&](int i) {
+    ++probe.calling;
+    Status st = store->Create(FirstCommit(FullExecution("new" + std::to_string(i), 1000 + i)));
+    EXPECT_TRUE(st.ok()) << st.ToString();
+  });
+  EXPECT_GT(probe.Largest(), 8u) << "the commits were written as groups";
+  EXPECT_EQ(vfs.temp_files(), 0);
+  EXPECT_EQ(store->PragmaForTest("temp_store").value(), "2");  // MEMORY
+}
+
 TEST(SqliteStoreTest, UpdatingACallbackOperationWritesNoMorePagesThanAnyOther) {
   CountingVfs vfs;
   std::unique_ptr<SqliteStore> store = MustOpen(TempDir::NewFile());

@@ -39,8 +39,8 @@ class TempDir : public ::testing::Environment {
   }
 };
 // A VFS that forwards to the default one and counts the syncs (fsyncs) of every file opened
-// through it, and the writes to WAL files (calls and bytes). Installed as the default VFS while
-// alive.
+// through it, the writes to WAL files (calls and bytes) and the temporary files opened (statement
+// journals, temporary databases). Installed as the default VFS while alive.
 class CountingVfs : public sqlite::WrappedVfs {
  public:
   CountingVfs() : sqlite::WrappedVfs{sqlite3_vfs_find(nullptr)} {
@@ -67,6 +67,7 @@ class CountingVfs : public sqlite::WrappedVfs {
   int syncs() const { return syncs_.load(); }
   int wal_writes() const { return wal_writes_.load(); }
   int64_t wal_bytes() const { return wal_bytes_.load(); }
+  int temp_files() const { return temp_files_.load(); }
 
  private:
   struct File {
@@ -81,6 +82,9 @@ class CountingVfs : public sqlite::WrappedVfs {
     CountingVfs* self = static_cast<CountingVfs*>(static_cast<sqlite::WrappedVfs*>(v->pAppData));
     file->owner = self;
     file->wal = (flags & SQLITE_OPEN_WAL) != 0;
+    constexpr int kTemporary = SQLITE_OPEN_SUBJOURNAL | SQLITE_OPEN_TEMP_JOURNAL |
+                               SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TRANSIENT_DB;
+    if ((flags & kTemporary) != 0) ++self->temp_files_;
     file->base.pMethods = nullptr;
     int rc = self->real->xOpen(self->real, name, Inner(f), flags, out_flags);
     if (Inner(f)->pMethods != nullptr) file->base.pMethods = &self->methods_;
@@ -92,6 +96,7 @@ class CountingVfs : public sqlite::WrappedVfs {
   std::atomic<int> syncs_{0};
   std::atomic<int> wal_writes_{0};
   std::atomic<int64_t> wal_bytes_{0};
+  std::atomic<int> temp_files_{0};
 };
 
 }  // namespace durable::store
