@@ -211,19 +211,27 @@ Status SqliteStore::Apply(const Commit& commit) {
   return Submit(commit, /*create=*/false);
 }
 
+void SqliteStore::Notify(Pending& p, bool Pending::*flag) {
+  {
+    std::lock_guard<std::mutex> set(p.mu);
+    p.*flag = true;
+  }
+  p.cv.notify_one();
+}
+
 Status SqliteStore::Submit(const Commit& commit, bool create) {
-  Pending mine;
-  mine.commit = &commit;
-  mine.create = create;
+  PendingRef mine = std::make_shared<Pending>();
+  mine->commit = &commit;
+  mine->create = create;
   std::unique_lock<std::mutex> lock(queue_mu_);
-  queue_.push_back(&mine);
+  queue_.push_back(mine);
   if (writing_) {
     lock.unlock();
     {
       // Woken only for this call: its group committed, or it is the next leader.
-      std::unique_lock<std::mutex> wait(mine.mu);
-      mine.cv.wait(wait, [&] { return mine.done || mine.lead; });
-      if (mine.done) return mine.status;
+      std::unique_lock<std::mutex> wait(mine->mu);
+      mine->cv.wait(wait, [&] { return mine->done || mine->lead; });
+      if (mine->done) return mine->status;
     }
     lock.lock();
   } else {
@@ -235,41 +243,34 @@ Status SqliteStore::Submit(const Commit& commit, bool create) {
   const size_t max_group = static_cast<size_t>(std::max(1, options_.max_group_commits));
   for (int round = 0;; ++round) {
     size_t n = std::min(queue_.size(), max_group);
-    std::vector<Pending*> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    std::vector<PendingRef> group(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
     lock.unlock();
     WriteGroup(group);
-    for (Pending* p : group) {
-      if (p == &mine) continue;
-      // Notified under its own mutex: the waiter cannot return (and destroy `p`) before that.
-      std::lock_guard<std::mutex> wake(p->mu);
-      p->done = true;
-      p->cv.notify_one();
+    for (const PendingRef& p : group) {
+      if (p == mine) continue;
+      Notify(*p, &Pending::done);
     }
     lock.lock();
     if (queue_.empty()) {
       writing_ = false;
-      return mine.status;
+      return mine->status;
     }
     if (round + 1 >= kLeadRounds) break;
   }
   // Hand the lead to the oldest waiting call (it stays queued: only this leader can take it).
-  Pending* next = queue_.front();
+  PendingRef next = queue_.front();
   lock.unlock();
-  {
-    std::lock_guard<std::mutex> wake(next->mu);
-    next->lead = true;
-    next->cv.notify_one();
-  }
-  return mine.status;
+  Notify(*next, &Pending::lead);
+  return mine->status;
 }
 
-void SqliteStore::WriteGroup(const std::vector<Pending*>& group) {
+void SqliteStore::WriteGroup(const std::vector<PendingRef>& group) {
   std::lock_guard<std::mutex> lock(mu_);
   auto begin = [&] {
     Status st = RunSql("BEGIN IMMEDIATE");
     if (!st.ok()) {
-      for (Pending* p : group) p->status = st;
+      for (const PendingRef& p : group) p->status = st;
     }
     return st.ok();
   };
@@ -281,14 +282,14 @@ void SqliteStore::WriteGroup(const std::vector<Pending*>& group) {
     RunSql("ROLLBACK").ok();
     if (!begin()) return;
     any_ok = false;
-    for (Pending* p : group) {
+    for (const PendingRef& p : group) {
       Status sp = RunSql("SAVEPOINT durable_commit");
       p->status = sp.ok() ? WriteBody(*p) : sp;
       if (sp.ok() && !p->status.ok()) sp = RunSql("ROLLBACK TO durable_commit");
       if (sp.ok()) sp = RunSql("RELEASE durable_commit");
       if (!sp.ok()) {
         // The transaction is in an unknown state: give it up whole.
-        for (Pending* q : group) q->status = sp;
+        for (const PendingRef& q : group) q->status = sp;
         RunSql("ROLLBACK").ok();
         return;
       }
@@ -306,17 +307,17 @@ void SqliteStore::WriteGroup(const std::vector<Pending*>& group) {
   if (!commit.ok()) {
     RunSql("ROLLBACK").ok();
     // Nothing of the group is durable: every caller whose part had succeeded fails.
-    for (Pending* p : group) {
+    for (const PendingRef& p : group) {
       if (p->status.ok()) p->status = commit;
     }
   }
 }
 
-bool SqliteStore::WriteGroupOptimistic(const std::vector<Pending*>& group, bool& any_ok) {
+bool SqliteStore::WriteGroupOptimistic(const std::vector<PendingRef>& group, bool& any_ok) {
   // Without savepoints (two statements and a copy of every page touched, per commit). A commit
   // that fails before writing anything (unknown execution, duplicate name, ...) leaves nothing to
   // undo; one that fails after a write needs the savepoint path.
-  for (Pending* p : group) {
+  for (const PendingRef& p : group) {
     const int64_t changes_before = db_->TotalChanges();
     p->status = WriteBody(*p);
     if (p->status.ok()) {
@@ -325,7 +326,7 @@ bool SqliteStore::WriteGroupOptimistic(const std::vector<Pending*>& group, bool&
     }
     if (!db_->InTransaction()) {
       // SQLite rolled the transaction back (I/O error, disk full): nothing of the group is written.
-      for (Pending* q : group) q->status = p->status;
+      for (const PendingRef& q : group) q->status = p->status;
       return true;
     }
     // Alone in its group, a failed commit is undone with the whole transaction.

@@ -85,15 +85,21 @@ class SqliteStore final : public Store {
     bool lead = false;           // it is the next leader
     std::condition_variable cv;  // signalled when done or lead becomes true
   };
+  // Shared by the waiting caller and the queue: a leader notifies after releasing the caller's
+  // mutex (a caller woken while the leader still held it would block again at once), so the
+  // caller may already have seen its flag and returned.
+  using PendingRef = std::shared_ptr<Pending>;
+  // Sets `flag` of `p` and wakes its caller.
+  static void Notify(Pending& p, bool Pending::*flag);
   // Queues `commit` and returns once the group transaction holding it committed (or failed).
   Status Submit(const Commit& commit, bool create);
   // Writes `group` in one transaction; a failing commit leaves no trace and does not affect the
   // others. REQUIRES: mu_ not held.
-  void WriteGroup(const std::vector<Pending*>& group);
+  void WriteGroup(const std::vector<PendingRef>& group);
   // Writes the commits of `group` one after another in the open transaction, setting `any_ok`.
   // False if one failed after writing part of itself (the transaction must be redone with
   // savepoints). REQUIRES: mu_ held.
-  bool WriteGroupOptimistic(const std::vector<Pending*>& group, bool& any_ok);
+  bool WriteGroupOptimistic(const std::vector<PendingRef>& group, bool& any_ok);
   Status WriteBody(const Pending& p);
   // Prepares (cached) and runs one statement without parameters. REQUIRES: mu_ held.
   Status RunSql(std::string_view sql);
@@ -131,7 +137,7 @@ class SqliteStore final : public Store {
   const SqliteOptions options_;
 
   std::mutex queue_mu_;  // guards the group-commit queue below
-  std::vector<Pending*> queue_;
+  std::vector<PendingRef> queue_;
   bool writing_ = false;  // a caller is writing a group (the leader)
 
   // The WAL is copied into the database file by a thread of its own, on a second connection, once
