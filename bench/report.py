@@ -117,6 +117,10 @@ def build_rows(ours, peers):
                             "send_to_handler_resumed_ms_median"),
              "dbos": get(peer(peers, "dbos", "callback 5"), "send_to_handler_resumed_ms_median")
              if k == 0 else None})
+        if k == 0:
+            # Not an engine's figure: the floor under the row above (bench/driver.cc RunB3Floor).
+            add("B3", FLOOR_METRIC, "ms", "floor", "send_to_committed_ms_median",
+                {"variant": "floor"}, {})
     add("B3", "K=0 send→result (suspended)", "ms", "lower", "send_to_result_ms_median",
         {"steps_before_callback": 0, "variant": "suspended"},
         {"aws": get(peer(peers, "aws", "callback 5 noskip"), "send_to_run_resolved_ms_median"),
@@ -144,6 +148,32 @@ def build_rows(ours, peers):
         "used_bytes_per_step_beyond_payload", {},
         {"aws": get(peer(peers, "aws", "size 100 noskip"), "history_bytes_per_step")})
     return rows
+
+
+FLOOR_METRIC = "K=0 floor: receive + 1-row commit, no engine"
+
+
+def b3_floor(ours):
+    """Per mode: B3's K=0 send→resumed (suspended) beside the floor measured just before it."""
+    out = {}
+    for mode in ("in-process", "process"):
+        f = find(ours, workload="B3", mode=mode, variant="floor")
+        if f is None:
+            continue
+        b3 = find(ours, workload="B3", mode=mode, variant="suspended", steps_before_callback=0)
+        out[mode] = {"send_to_resumed_ms_median": get(b3, "send_to_resumed_ms_median"),
+                     "floor_ms_median": f.get("send_to_committed_ms_median"),
+                     "send_to_handler_ms_median": f.get("send_to_handler_ms_median"),
+                     "commit_ms_median": f.get("commit_ms_median"), "reps": f.get("reps")}
+    return out
+
+
+def floor_lines(floor):
+    return [f"B3 K=0 send→resumed {mode}: {fmt(f['send_to_resumed_ms_median'])} ms against a "
+            f"floor of {fmt(f['floor_ms_median'])} ms (medians: receive "
+            f"{fmt(f['send_to_handler_ms_median'])}, commit {fmt(f['commit_ms_median'])}) "
+            f"measured just before it"
+            for mode, f in floor.items()]
 
 
 def ratio(row, peer_name):
@@ -279,8 +309,8 @@ def chart(rows, path, title):
                 values.append(v)
                 colors.append(color)
         ax.barh(labels[::-1], values[::-1], color=colors[::-1])
-        ax.set_title(f"{r['workload']} {r['metric']}\n{r['unit']} ({r['better']} is better)",
-                     fontsize=8)
+        better = f"{r['better']} is better" if r["better"] in ("lower", "higher") else r["better"]
+        ax.set_title(f"{r['workload']} {r['metric']}\n{r['unit']} ({better})", fontsize=8)
         ax.tick_params(labelsize=7)
         if values and min(values) > 0 and max(values) / min(values) > 50:
             ax.set_xscale("log")
@@ -308,6 +338,7 @@ def main():
     rows = build_rows(ours, peers)
     lines = table_lines(rows, durability)
     tg = targets(rows, ours)
+    floor = b3_floor(ours)
 
     print()
     print(f"Durable benchmark {a.date} — durability: {', '.join(durability)}")
@@ -315,6 +346,8 @@ def main():
     print()
     for t in tg:
         print(f"  [{t['result'].upper():4}] {t['target']}: {fmt(t['value'])}")
+    for line in floor_lines(floor):
+        print(f"  {line}")
     before = load_jsonl(a.limits_before) if a.limits_before else []
     if limits(before):
         print(f"  physical limits before the run: {limits(before)}")
@@ -335,7 +368,8 @@ def main():
     report = {"date": a.date, "generated_utc": datetime.datetime.utcnow().isoformat() + "Z",
               "durability": durability, "machine": mach, "table": rows, "targets": tg,
               "table_markdown": markdown(lines), "physical_limits_before": limits(before),
-              "physical_limits_after": limits(peers), "limits_before": before, "ours": ours, "peers": peers,
+              "physical_limits_after": limits(peers), "b3_floor": floor,
+              "limits_before": before, "ours": ours, "peers": peers,
               "micro": micro_rows, "micro_context": micro.get("context", {})}
     jpath = os.path.join(a.out_dir, f"{a.date}.json")
     with open(jpath, "w") as f:
