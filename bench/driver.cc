@@ -872,7 +872,13 @@ int Main(int argc, char** argv) {
     } else if (a == "--template") {
       o.template_path = val();
     } else if (a == "--sqlite-synchronous") {
+      // Upper case, as `durable serve` takes it (the in-process server reads "FULL", "NORMAL"
+      // and "OFF" only; anything else would be FULL there while labelled otherwise here).
       o.sync = val();
+      for (auto& ch : o.sync) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (o.sync != "FULL" && o.sync != "NORMAL" && o.sync != "OFF") {
+        Die("--sqlite-synchronous must be FULL, NORMAL or OFF");
+      }
     } else if (a == "--out") {
       o.out = val();
     } else if (a == "--durable") {
@@ -909,11 +915,9 @@ int Main(int argc, char** argv) {
           "--b6-n)");
     }
   }
-  std::string sync_upper = o.sync;
-  for (auto& ch : sync_upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  g_durability = "sqlite WAL synchronous=" + sync_upper;
-  if (sync_upper != "FULL") {
-    std::cerr << "bench_driver: WARNING: durability downgraded to synchronous=" << sync_upper
+  g_durability = "sqlite WAL synchronous=" + o.sync;
+  if (o.sync != "FULL") {
+    std::cerr << "bench_driver: WARNING: durability downgraded to synchronous=" << o.sync
               << " (the headline figures use FULL)" << std::endl;
     g_durability += " (NOT the default)";
   }
