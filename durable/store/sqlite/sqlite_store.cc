@@ -420,21 +420,15 @@ Status SqliteStore::UpdateExecution(const model::DurableExecution& stored,
 Status SqliteStore::WriteCommitBody(const Commit& commit, int64_t exec) {
   // Events first: operation rows may refer to an event of the same commit for their result.
   DURABLE_RETURN_IF_ERROR(InsertEvents(commit, exec));
-  // operations.callback_id is written on insert and read by nothing (schema version 5 dropped
-  // its index; the engine finds a callback through the arn in its id). An update sets only the
-  // record: should an index on the column come back, SQLite would rewrite it whenever the column
-  // is SET, even to the same value (a WAL page per update of a callback, on every resume).
+  // operations.callback_id is neither written nor read (schema version 5 dropped its index; the
+  // engine finds a callback through the arn in its id): older rows keep theirs, new rows leave it
+  // NULL, and the column stays, as dropping it would rewrite the table.
   for (const model::OperationRecord& rec : commit.operations) {
-    const model::Operation& op = rec.operation;
     DURABLE_ASSIGN_OR_RETURN(
-        Query q, db_->Prepare("INSERT INTO operations (exec, id, callback_id, record) "
-                              "VALUES (?, ?, ?, ?) ON CONFLICT (exec, id) DO UPDATE SET "
-                              "record = excluded.record"));
+        Query q, db_->Prepare("INSERT INTO operations (exec, id, record) VALUES (?, ?, ?) "
+                              "ON CONFLICT (exec, id) DO UPDATE SET record = excluded.record"));
     const std::string blob = sqlite::PackOperation(rec, sqlite::ResultEvent(rec, commit.events));
-    const std::optional<std::string> no_callback;
-    const std::optional<std::string>& callback_id =
-        op.callback_details ? op.callback_details->callback_id : no_callback;
-    DURABLE_RETURN_IF_ERROR(q.Bind(exec).Bind(op.id).Bind(callback_id).BindBlob(blob).Run());
+    DURABLE_RETURN_IF_ERROR(q.Bind(exec).Bind(rec.operation.id).BindBlob(blob).Run());
   }
   DURABLE_RETURN_IF_ERROR(WriteTimers(commit, exec));
   if (commit.replay) {

@@ -581,6 +581,11 @@ TEST(SqliteStoreTest, Version5DropsTheCallbackIndexAndKeepsTheRows) {
   ASSERT_TRUE(snap.ok()) << snap.status().ToString();
   EXPECT_EQ(CallbacksOf(*snap), (std::vector<std::pair<std::string, std::string>>{
                                     {"cb-id-1", "cb"}, {"cb-id-2", "cb2"}}));
+  // The column is read by nothing: the upgraded row keeps its value, a new row leaves it NULL.
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM operations WHERE callback_id = 'cb-id-1'"), 1);
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM operations WHERE id = 'cb2' AND "
+                         "callback_id IS NULL"),
+            1);
   ASSERT_TRUE(store->Purge(e.arn).ok());
   EXPECT_EQ(RawInt(path, "SELECT count(*) FROM operations"), 0);
 }
