@@ -290,8 +290,7 @@ def chart(rows, path, title):
         vals = [r["in_process"], r["process"]] + list(r["peers"].values())
         return any(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in vals)
 
-    plot = [r for r in rows if r["unit"] not in ("bool", "count")
-            and has_numbers(r)]
+    plot = [r for r in rows if r["unit"] not in ("bool", "count") and has_numbers(r)]
     series = [("in_process", "Durable in-process", "#1f77b4"),
               ("process", "Durable HTTP process", "#6baed6")] + \
              [(p, PEER_TITLES[p], c) for p, c in zip(PEERS, ("#ff7f0e", "#2ca02c", "#d62728"))]
