@@ -33,8 +33,10 @@
 
 #include "bench/handlers.h"
 #include "durable/base/ids.h"
+#include "durable/base/macros.h"
 #include "durable/http/http.h"
 #include "durable/server/server.h"
+#include "durable/store/sqlite/db.h"
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
@@ -402,56 +404,48 @@ std::string WaitForCallback(http::Client& c, const std::string& arn, bool suspen
 // the callback's success (and the floor below before its measured request).
 constexpr auto kB3Idle = std::chrono::milliseconds(20);
 
-void Sql(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err != nullptr ? err : sqlite3_errmsg(db);
-    sqlite3_free(err);
-    Die(std::string("B3 floor: ") + sql + ": " + msg);
-  }
-}
-
 // The floor under B3's send→resumed: what any engine has to do before the code after the await
 // can run — receive the callback's request and make one row durable — after the same idle spell,
 // with no engine in between. A plain http::Server (the library the product serves with) whose
 // one route commits one row (BEGIN IMMEDIATE; INSERT; COMMIT) to a SQLite WAL database of its own
-// through the plain C API, at the run's synchronous mode; a kept-alive client sends a warm
-// request, waits kB3Idle, then the measured one. Same process, so the handler's timestamps and
-// the driver's share CLOCK_MONOTONIC.
+// through the store's thin connection adapter (sqlite::Db, cached statements), at the run's
+// synchronous mode; a kept-alive client sends a warm request, waits kB3Idle, then the measured
+// one. Same process, so the handler's timestamps and the driver's share CLOCK_MONOTONIC.
 void RunB3Floor(const Options& o, const std::string& mode) {
   fs::path dir = TempDir("b3floor");
-  sqlite3* db = nullptr;
-  if (sqlite3_open((dir / "floor.db").c_str(), &db) != SQLITE_OK) Die("B3 floor: sqlite3_open");
-  Sql(db, "PRAGMA journal_mode=WAL");
-  Sql(db, ("PRAGMA synchronous=" + o.sync).c_str());  // FULL, NORMAL or OFF (checked)
-  Sql(db, "CREATE TABLE results(id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  auto opened = store::sqlite::Db::Open((dir / "floor.db").string());
+  if (!opened.ok()) Die("B3 floor: " + opened.status().ToString());
+  store::sqlite::Db& db = **opened;
+  auto exec = [&](const std::string& sql) {
+    Status st = db.Exec(sql);
+    if (!st.ok()) Die("B3 floor: " + sql + ": " + st.ToString());
+  };
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=" + o.sync);  // FULL, NORMAL or OFF (checked)
+  exec("CREATE TABLE results(id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
   // An fdatasync after an append to the WAL must also write the file's new size, a second device
   // write the store avoids by extending its WAL ahead of the frames (wal_buffer_vfs.h). So the WAL
   // is grown by 1 MiB and restarted first: the measured commits overwrite allocated blocks.
-  Sql(db,
-      "CREATE TABLE pad(b BLOB); INSERT INTO pad VALUES (zeroblob(1048576));"
-      "PRAGMA wal_checkpoint(RESTART)");
-  sqlite3_stmt *begin = nullptr, *insert = nullptr, *commit = nullptr;
-  sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO results(body) VALUES (?)", -1, &insert, nullptr);
-  sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr);
-  if (!begin || !insert || !commit) Die(std::string("B3 floor: ") + sqlite3_errmsg(db));
-  auto step = [](sqlite3_stmt* st) {
-    bool done = sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_reset(st);
-    return done;
+  exec("CREATE TABLE pad(b BLOB); INSERT INTO pad VALUES (zeroblob(1048576));"
+       "PRAGMA wal_checkpoint(RESTART)");
+  auto commit_row = [&](const std::string& body) -> Status {
+    DURABLE_ASSIGN_OR_RETURN(store::sqlite::Query begin, db.Prepare("BEGIN IMMEDIATE"));
+    DURABLE_RETURN_IF_ERROR(begin.Run());
+    DURABLE_ASSIGN_OR_RETURN(store::sqlite::Query insert,
+                             db.Prepare("INSERT INTO results(body) VALUES (?)"));
+    DURABLE_RETURN_IF_ERROR(insert.Bind(body).Run());
+    DURABLE_ASSIGN_OR_RETURN(store::sqlite::Query commit, db.Prepare("COMMIT"));
+    return commit.Run();
   };
 
   http::Server server(http::ServerOptions{.host = "127.0.0.1", .port = 0});
   server.Route("POST", {"floor"}, [&](const http::Request& req, http::Response& res) {
     int64_t t_handler = MonotonicNs();
-    sqlite3_bind_text(insert, 1, req.body.data(), static_cast<int>(req.body.size()),
-                      SQLITE_TRANSIENT);
-    bool ok = step(begin) && step(insert) && step(commit);
+    Status st = commit_row(req.body);
     int64_t t_committed = MonotonicNs();
-    if (!ok) {
+    if (!st.ok()) {
       res.status = 500;
-      res.body = sqlite3_errmsg(db);
+      res.body = st.ToString();
       return;
     }
     res.body = Json{{"handler_ns", t_handler}, {"committed_ns", t_committed}}.dump();
@@ -480,10 +474,7 @@ void RunB3Floor(const Options& o, const std::string& mode) {
     floor_ms.push_back(Ms(committed_ns - t_send));
   }
   server.Stop();
-  sqlite3_finalize(begin);
-  sqlite3_finalize(insert);
-  sqlite3_finalize(commit);
-  sqlite3_close(db);
+  opened->reset();  // closed before its directory goes
   std::error_code ec;
   fs::remove_all(dir, ec);
   Emit({{"workload", "B3"},
