@@ -5,6 +5,7 @@
 
 #include "durable/api/errors.h"
 #include "durable/api/params.h"
+#include "durable/base/after_reply.h"
 #include "durable/base/macros.h"
 #include "durable/wire/wire.h"
 
@@ -197,6 +198,8 @@ class LambdaApi {
     if (parts.size() != 4) return UnknownOperation(rq);
     const std::string& id = parts[2];
     const std::string& action = parts[3];
+    // The resumed invocation a result starts may run on this thread after the response.
+    after_reply::Allow allow;
     if (action == "succeed") {
       if (rq.body.size() > options_.max_callback_result_bytes) {
         return PayloadTooLarge("Callback result must be at most " +

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
+#include <string>
 #include <vector>
 
+#include "durable/base/after_reply.h"
 #include "durable/base/ids.h"
 #include "durable/base/macros.h"
 #include "durable/base/time_format.h"
@@ -120,6 +123,41 @@ TEST(Utf8Test, AcceptsStrictUtf8Only) {
   EXPECT_EQ(Utf8SequenceLength(mixed, 6), 4u);
   EXPECT_EQ(Utf8SequenceLength(mixed, 10), 0u);
   EXPECT_EQ(Utf8SequenceLength(mixed, 2), 0u);  // a continuation byte alone
+}
+
+TEST(AfterReplyTest, DefersOnlyUnderARunnerAndAnAllowAndNeverDropsATask) {
+  std::vector<std::string> ran;
+  std::function<void()> task = [&] { ran.push_back("a"); };
+  EXPECT_FALSE(after_reply::Defer(task));  // neither
+  {
+    after_reply::Allow allow;
+    EXPECT_FALSE(after_reply::Defer(task));  // no runner
+  }
+  {
+    after_reply::Runner runner;
+    EXPECT_FALSE(after_reply::Defer(task));  // not allowed
+    {
+      after_reply::Allow allow;
+      EXPECT_TRUE(after_reply::Defer(task));
+      std::function<void()> second = [&] {
+        ran.push_back("b");
+        // A deferred task runs after the reply, outside the Allow: what it starts is not deferred.
+        std::function<void()> nested = [&] { ran.push_back("nested"); };
+        EXPECT_FALSE(after_reply::Defer(nested));
+      };
+      EXPECT_TRUE(after_reply::Defer(second));
+    }
+    EXPECT_TRUE(ran.empty());
+    runner.RunAll();
+    EXPECT_EQ(ran, (std::vector<std::string>{"a", "b"}));
+    after_reply::Allow allow;
+    std::function<void()> last = [&] { ran.push_back("c"); };
+    EXPECT_TRUE(after_reply::Defer(last));
+  }  // the runner's end runs what is left
+  EXPECT_EQ(ran, (std::vector<std::string>{"a", "b", "c"}));
+  std::function<void()> after = [] {};
+  after_reply::Allow allow;
+  EXPECT_FALSE(after_reply::Defer(after));  // the runner is gone
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <memory>
+
+#include "durable/base/after_reply.h"
 
 namespace durable::host {
 namespace {
@@ -55,6 +58,23 @@ void InProcessInvoker::Invoke(engine::InvocationRequest request,
                               std::function<void(engine::InvocationResult)> done) {
   {
     std::lock_guard lock(mu_);
+    if (!stopping_ && after_reply_running_ < static_cast<int>(workers_.size())) {
+      // Run on the calling thread after its reply instead of waking a worker, where allowed.
+      auto task = std::make_shared<Task>(Task{std::move(request), std::move(done)});
+      std::function<void()> run = [this, task] {
+        engine::InvocationResult result = Run(std::move(task->request));
+        task->done(std::move(result));
+        std::lock_guard lock(mu_);
+        --after_reply_running_;
+        cv_.notify_all();
+      };
+      if (after_reply::Defer(run)) {
+        ++after_reply_running_;
+        return;
+      }
+      request = std::move(task->request);
+      done = std::move(task->done);
+    }
     if (!stopping_) {
       queue_.push_back(Task{std::move(request), std::move(done)});
       cv_.notify_one();
@@ -114,6 +134,10 @@ void InProcessInvoker::Shutdown() {
   }
   for (std::thread& t : workers_) {
     if (t.joinable()) t.join();
+  }
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return after_reply_running_ == 0; });
   }
   workers_.clear();
   for (Task& task : abandoned) task.done(Error("Sandbox.Shutdown", "the server is stopping"));

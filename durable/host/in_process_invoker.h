@@ -56,6 +56,9 @@ class InProcessInvoker final : public engine::Invoker {
   std::map<std::string, std::string> function_handlers_;  // function -> handler name
   std::deque<Task> queue_;
   bool stopping_ = false;
+  // Invocations deferred to run on their caller's thread after its reply (after_reply), at most
+  // as many as there are workers; Shutdown waits for them too.
+  int after_reply_running_ = 0;
   std::vector<std::thread> workers_;
 };
 

@@ -4,7 +4,9 @@
 
 #include <future>
 #include <stdexcept>
+#include <thread>
 
+#include "durable/base/after_reply.h"
 #include "durable/host/composite_invoker.h"
 
 namespace durable::host {
@@ -65,6 +67,39 @@ TEST(InProcessInvokerTest, InvokeAfterShutdownFailsInsteadOfHanging) {
   auto r = InvokeAndWait(invoker, "f");
   ASSERT_TRUE(r.function_error.has_value());
   EXPECT_EQ(r.function_error->error_type.value_or(""), "Sandbox.Shutdown");
+}
+
+// A resume started by a request whose reply does not wait for it runs on the request's thread
+// after the reply (no wake-up of a worker); anything else runs on a worker.
+TEST(InProcessInvokerTest, RunsOnTheCallingThreadAfterItsReplyWhereAllowed) {
+  InProcessInvoker invoker(2);
+  std::thread::id ran_on;
+  invoker.Register("f", [&](const engine::InvocationRequest&) {
+    ran_on = std::this_thread::get_id();
+    return Succeed("1");
+  });
+  engine::InvocationRequest request;
+  request.function_name = "f";
+  bool done = false;
+  {
+    after_reply::Runner runner;
+    {
+      after_reply::Allow allow;
+      invoker.Invoke(request, [&](engine::InvocationResult r) {
+        EXPECT_TRUE(r.output.has_value());
+        done = true;
+      });
+    }
+    EXPECT_FALSE(done);  // not before the reply
+    runner.RunAll();
+    EXPECT_TRUE(done);
+    EXPECT_EQ(ran_on, std::this_thread::get_id());
+  }
+  {
+    after_reply::Runner runner;  // a Runner without Allow (e.g. a synchronous Invoke's handler)
+    EXPECT_TRUE(InvokeAndWait(invoker, "f").output.has_value());
+    EXPECT_NE(ran_on, std::this_thread::get_id());
+  }
 }
 
 TEST(CompositeInvokerTest, AsksChildrenInOrder) {

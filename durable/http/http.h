@@ -1,4 +1,5 @@
-// HTTP server and client, the only place that includes the HTTP library (house habit 6).
+// HTTP server (our own, on epoll) and client (over cpp-httplib, the only place that includes that
+// library: house habit 6).
 // Routes see the *raw* (still percent-encoded) path split into segments, so that ARNs and
 // base64 callback ids containing '/' survive (protocol.md §2). Server and Client are thread-safe.
 #pragma once
@@ -25,15 +26,15 @@ using Headers = std::multimap<std::string, std::string, CaseInsensitiveLess>;
 
 struct Request {
   std::string method;
-  std::string raw_path;                    // without the query, still percent-encoded
-  std::vector<std::string> segments;       // raw_path split on '/', each segment percent-decoded
+  std::string raw_path;               // without the query, still percent-encoded
+  std::vector<std::string> segments;  // raw_path split on '/', each segment percent-decoded
   std::multimap<std::string, std::string> query;  // decoded keys and values, repeated keys kept
   Headers headers;
   std::string body;
   std::string remote_addr;
 
   std::optional<std::string> Header(const std::string& name) const;
-  std::optional<std::string> Query(const std::string& name) const;       // first value
+  std::optional<std::string> Query(const std::string& name) const;  // first value
   std::vector<std::string> QueryAll(const std::string& name) const;
 };
 
@@ -54,9 +55,10 @@ void WriteAwsError(Response& response, int http_status, std::string_view type,
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 9700;                       // 0 = pick a free port
-  size_t max_body_bytes = 16 << 20;      // checkpoint bodies must exceed 6 MiB (protocol.md §6.1)
-  int worker_threads = 64;               // blocking handlers (sync Invoke, runtime /next) hold one
+  int port = 9700;                   // 0 = pick a free port
+  size_t max_body_bytes = 16 << 20;  // checkpoint bodies must exceed 6 MiB (protocol.md §6.1)
+  int worker_threads = 64;           // blocking handlers (sync Invoke, runtime /next) hold one
+  int keep_alive_idle_ms = 60'000;   // a kept-alive connection idle this long is closed
 };
 
 class Server {

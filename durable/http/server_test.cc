@@ -5,9 +5,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "durable/base/after_reply.h"
 #include "durable/http/http.h"
 
 namespace durable::http {
@@ -222,6 +228,224 @@ TEST_F(ServerTest, AKeepAliveConnectionServesManyRequests) {
     EXPECT_EQ(got.find("Connection: close"), std::string::npos) << "request " << i;
   }
   close(fd);
+}
+
+// A raw client socket: what the server's parser sees is exactly what a test writes.
+class RawConn {
+ public:
+  explicit RawConn(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    timeval tv{5, 0};  // a test that would hang fails instead
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+  ~RawConn() { close(fd_); }
+  bool connected() const { return connected_; }
+  bool Write(const std::string& s) {
+    return write(fd_, s.data(), s.size()) == static_cast<ssize_t>(s.size());
+  }
+  // Reads until `marker` has been seen `times` times, or EOF/timeout; returns what came.
+  std::string ReadUntil(const std::string& marker, int times = 1) {
+    char buf[4096];
+    while (Count(marker) < times) {
+      ssize_t n = read(fd_, buf, sizeof(buf));
+      if (n <= 0) break;
+      got_.append(buf, static_cast<size_t>(n));
+    }
+    return got_;
+  }
+  // Reads to EOF; true if the server closed the connection (not a timeout).
+  bool ReadToClose() {
+    char buf[4096];
+    while (true) {
+      ssize_t n = read(fd_, buf, sizeof(buf));
+      if (n == 0) return true;
+      if (n < 0) return false;
+      got_.append(buf, static_cast<size_t>(n));
+    }
+  }
+  const std::string& got() const { return got_; }
+
+ private:
+  int Count(const std::string& marker) const {
+    int n = 0;
+    for (size_t p = got_.find(marker); p != std::string::npos; p = got_.find(marker, p + 1)) ++n;
+    return n;
+  }
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string got_;
+};
+
+// Regression: each kept-alive connection held one of the server's worker threads while it was
+// idle (cpp-httplib's thread per connection), so with more idle clients than workers a new
+// client's request waited until one of them timed out (seconds).
+TEST_F(ServerTest, IdleKeptAliveConnectionsDoNotHoldWorkers) {
+  StartServer();  // 4 workers
+  std::vector<std::unique_ptr<RawConn>> conns;
+  for (int i = 0; i < 16; ++i) {
+    conns.push_back(std::make_unique<RawConn>(server_->port()));
+    ASSERT_TRUE(conns.back()->connected());
+    ASSERT_TRUE(conns.back()->Write("GET /api/items HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::string got = conns.back()->ReadUntil("items|api|items");
+    ASSERT_NE(got.find("items|api|items"), std::string::npos) << "connection " << i;
+  }
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 16; ++i) {  // a second request on each, all still open
+    ASSERT_TRUE(conns[i]->Write("GET /api HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::string got = conns[i]->ReadUntil("\r\n\r\napi", 1);
+    EXPECT_NE(got.find("\r\n\r\napi"), std::string::npos) << "connection " << i;
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+}
+
+// Work a handler defers (after_reply) runs on the serving thread once the client has its response,
+// and holds neither the response nor the connection.
+TEST_F(ServerTest, DeferredWorkRunsAfterTheResponseWithoutHoldingTheConnection) {
+  StartServer();
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<std::thread::id> ran;
+  std::thread::id handler_thread;
+  server_->Route("POST", {"start"}, [&](const Request&, Response& res) {
+    handler_thread = std::this_thread::get_id();
+    after_reply::Allow allow;
+    std::function<void()> task = [&, released] {
+      released.wait_for(std::chrono::seconds(5));
+      ran.set_value(std::this_thread::get_id());
+    };
+    EXPECT_TRUE(after_reply::Defer(task));
+    res.body = "started";
+  });
+  EXPECT_EQ(Must("POST", "/start").body, "started");  // answered while the task waits
+  EXPECT_EQ(Must("GET", "/api").body, "api|api");     // and the same connection serves on
+  release.set_value();
+  auto task_thread = ran.get_future();
+  ASSERT_EQ(task_thread.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_EQ(task_thread.get(), handler_thread);
+}
+
+TEST_F(ServerTest, IdleConnectionsAreClosedAfterTheKeepAliveLimit) {
+  ServerOptions o = TestOptions();
+  o.keep_alive_idle_ms = 200;
+  StartServer(o);
+  RawConn c(server_->port());
+  ASSERT_TRUE(c.Write("GET /api HTTP/1.1\r\nHost: x\r\n\r\n"));
+  c.ReadUntil("\r\n\r\napi");
+  EXPECT_NE(c.got().find("Keep-Alive: timeout=1\r\n"), std::string::npos) << c.got();
+  auto idle_from = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.ReadToClose());  // closed by the server, not the 5 s read timeout
+  auto idle = std::chrono::steady_clock::now() - idle_from;
+  EXPECT_GE(idle, std::chrono::milliseconds(190));
+  EXPECT_LT(idle, std::chrono::seconds(2));
+}
+
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  StartServer();
+  RawConn c(server_->port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(
+      c.Write("GET /api HTTP/1.1\r\nHost: x\r\n\r\n"
+              "POST /api/items/special HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+              "GET /api/items HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string got = c.ReadUntil("HTTP/1.1 200", 3);
+  c.ReadUntil("items|api|items");
+  size_t a = c.got().find("\r\n\r\napi");
+  size_t b = c.got().find("post-special|api|items|special");
+  size_t d = c.got().find("items|api|items");
+  ASSERT_NE(a, std::string::npos) << c.got();
+  ASSERT_NE(b, std::string::npos) << c.got();
+  ASSERT_NE(d, std::string::npos) << c.got();
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, d);
+}
+
+TEST_F(ServerTest, ChunkedBodyAndExpectContinueAreRead) {
+  StartServer();
+  std::string seen;
+  server_->Route("POST", {"echo"}, [&seen](const Request& req, Response& res) {
+    seen = req.body;
+    res.body = "ok";
+  });
+  RawConn c(server_->port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(
+      c.Write("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+              "Expect: 100-continue\r\n\r\n"));
+  EXPECT_NE(c.ReadUntil("\r\n\r\n").find("HTTP/1.1 100 Continue\r\n\r\n"), std::string::npos);
+  ASSERT_TRUE(c.Write("5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nTrailer: t\r\n\r\n"));
+  std::string got = c.ReadUntil("\r\n\r\nok");
+  EXPECT_NE(got.find("HTTP/1.1 200 OK"), std::string::npos) << got;
+  EXPECT_EQ(seen, "hello, world");
+}
+
+TEST_F(ServerTest, MalformedRequestsGetAnAwsErrorAndTheConnectionCloses) {
+  StartServer();
+  {
+    RawConn c(server_->port());
+    ASSERT_TRUE(c.Write("NONSENSE\r\n\r\n"));
+    EXPECT_TRUE(c.ReadToClose());
+    EXPECT_EQ(c.got().rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << c.got();
+    EXPECT_NE(c.got().find("X-Amzn-ErrorType: BadRequest"), std::string::npos) << c.got();
+    EXPECT_NE(c.got().find(R"("message":"Malformed request line")"), std::string::npos);
+  }
+  {
+    RawConn c(server_->port());
+    ASSERT_TRUE(c.Write("POST /api HTTP/1.1\r\nContent-Length: x1\r\n\r\n"));
+    EXPECT_TRUE(c.ReadToClose());
+    EXPECT_NE(c.got().find(R"("message":"Bad Content-Length")"), std::string::npos) << c.got();
+  }
+  {
+    RawConn c(server_->port());
+    ASSERT_TRUE(c.Write("GET /api HTTP/1.1\r\nX-Big: " + std::string(70 << 10, 'a') + "\r\n\r\n"));
+    EXPECT_TRUE(c.ReadToClose());
+    EXPECT_EQ(c.got().rfind("HTTP/1.1 431", 0), 0u) << c.got().substr(0, 200);
+  }
+  EXPECT_EQ(Must("GET", "/api").status, 200);  // and the server goes on
+}
+
+TEST_F(ServerTest, ConnectionCloseAndHttp10AreHonoured) {
+  StartServer();
+  {
+    RawConn c(server_->port());
+    ASSERT_TRUE(c.Write("GET /api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    EXPECT_TRUE(c.ReadToClose());
+    EXPECT_NE(c.got().find("Connection: close\r\n"), std::string::npos) << c.got();
+  }
+  {
+    RawConn c(server_->port());
+    ASSERT_TRUE(c.Write("GET /api HTTP/1.0\r\n\r\n"));
+    EXPECT_TRUE(c.ReadToClose());
+    EXPECT_EQ(c.got().rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << c.got();
+  }
+  {
+    RawConn c(server_->port());
+    ASSERT_TRUE(c.Write("HEAD /api HTTP/1.1\r\nHost: x\r\n\r\nGET /api/items HTTP/1.1\r\n\r\n"));
+    c.ReadUntil("items|api|items");
+    EXPECT_NE(c.got().find("Content-Length: 7\r\n"), std::string::npos) << c.got();  // "api|api"
+    EXPECT_EQ(c.got().find("api|api"), std::string::npos) << "HEAD sent a body: " << c.got();
+  }
+}
+
+TEST(ServerLifecycleTest, StopReturnsPromptlyWithIdleAndHalfSentRequests) {
+  Server server(TestOptions());
+  server.Route("GET", {}, [](const Request&, Response& res) { res.body = "x"; });
+  auto port = server.Start();
+  ASSERT_TRUE(port.ok());
+  RawConn idle(*port), partial(*port);
+  ASSERT_TRUE(idle.Write("GET / HTTP/1.1\r\n\r\n"));
+  idle.ReadUntil("\r\n\r\nx");
+  ASSERT_TRUE(partial.Write("GET / HTTP/1.1\r\nHost: x\r\n"));  // headers never finished
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto start = std::chrono::steady_clock::now();
+  server.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_TRUE(idle.ReadToClose());
+  EXPECT_TRUE(partial.ReadToClose());
 }
 
 TEST(ClientTest, BasePathIsPrependedAndConnectionErrorsAreStatuses) {
