@@ -59,6 +59,7 @@ struct ServerOptions {
   size_t max_body_bytes = 16 << 20;  // checkpoint bodies must exceed 6 MiB (protocol.md §6.1)
   int worker_threads = 64;           // blocking handlers (sync Invoke, runtime /next) hold one
   int keep_alive_idle_ms = 60'000;   // a kept-alive connection idle this long is closed
+  int request_timeout_ms = 60'000;   // a begun request must arrive whole within this (else 408)
 };
 
 class Server {

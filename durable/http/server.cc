@@ -44,8 +44,10 @@ namespace {
 constexpr char kRequestIdHeader[] = "x-amzn-RequestId";
 constexpr size_t kMaxHeaderBytes = 64 << 10;
 constexpr size_t kReadChunk = 16 << 10;
-// How long a client may take to send the rest of a request it has begun, or to take a response.
-constexpr int kIoTimeoutSeconds = 60;
+// A client that has begun a request may go silent this long (and must send all of it within
+// ServerOptions::request_timeout_ms); a response may wait this long for the client to take it.
+constexpr int kRecvSilenceSeconds = 10;
+constexpr int kSendTimeoutSeconds = 60;
 // epoll data of the server's own descriptors; connections are numbered from 1.
 constexpr uint64_t kListenId = 0;
 constexpr uint64_t kStopId = UINT64_MAX;
@@ -184,6 +186,7 @@ struct Conn {
   std::string remote_addr;
   std::string buf;  // bytes received and not yet consumed (a pipelined request's start)
   std::chrono::steady_clock::time_point idle_since;
+  std::chrono::steady_clock::time_point deadline;  // for the request being read
   bool busy = false;  // a pool thread serves it; readiness events are ignored
 };
 
@@ -257,8 +260,10 @@ struct Server::Impl {
 
   // ---- reading a request -------------------------------------------------------------------
 
-  // Appends what the socket has (blocking up to the receive timeout). False at EOF or error.
+  // Appends what the socket has (blocking up to the receive timeout). False at EOF, on an error,
+  // or once the request's deadline has passed.
   static bool ReadMore(Conn& c) {
+    if (std::chrono::steady_clock::now() > c.deadline) return false;
     char tmp[kReadChunk];
     while (true) {
       ssize_t n = recv(c.fd, tmp, sizeof(tmp), 0);
@@ -339,6 +344,8 @@ struct Server::Impl {
 
   // Reads the next request from `c`. Consumed bytes leave c.buf; what follows stays there.
   std::optional<ReadError> ReadRequest(Conn& c, Request* req, bool* http10) {
+    c.deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options.request_timeout_ms);
     size_t pos = 0;
     std::string_view line;
     // Tolerate empty lines before a request line (RFC 9112 §2.2).
@@ -515,6 +522,9 @@ struct Server::Impl {
       Request req;
       bool http10 = false;
       if (auto err = ReadRequest(*c, &req, &http10)) {
+        if (std::chrono::steady_clock::now() > c->deadline) {  // a trickling client
+          err = ReadError{408, "RequestTimeoutException", "The request was not received in time"};
+        }
         if (err->status != 0) {
           Response res;
           WriteAwsError(res, err->status, err->type, err->message);
@@ -592,9 +602,10 @@ struct Server::Impl {
       }
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-      timeval tv{kIoTimeoutSeconds, 0};
-      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+      timeval recv_tv{kRecvSilenceSeconds, 0};
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &recv_tv, sizeof(recv_tv));
+      timeval send_tv{kSendTimeoutSeconds, 0};
+      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_tv, sizeof(send_tv));
       auto c = std::make_shared<Conn>();
       c->fd = fd;
       char host[INET6_ADDRSTRLEN] = "";

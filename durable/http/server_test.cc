@@ -246,7 +246,7 @@ class RawConn {
   ~RawConn() { close(fd_); }
   bool connected() const { return connected_; }
   bool Write(const std::string& s) {
-    return write(fd_, s.data(), s.size()) == static_cast<ssize_t>(s.size());
+    return send(fd_, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size());
   }
   // Reads until `marker` has been seen `times` times, or EOF/timeout; returns what came.
   std::string ReadUntil(const std::string& marker, int times = 1) {
@@ -267,6 +267,13 @@ class RawConn {
       if (n < 0) return false;
       got_.append(buf, static_cast<size_t>(n));
     }
+  }
+  // Takes what has arrived without waiting; true if anything has arrived so far.
+  bool Poll() {
+    char buf[4096];
+    ssize_t n = recv(fd_, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n > 0) got_.append(buf, static_cast<size_t>(n));
+    return !got_.empty();
   }
   const std::string& got() const { return got_; }
 
@@ -342,6 +349,25 @@ TEST_F(ServerTest, IdleConnectionsAreClosedAfterTheKeepAliveLimit) {
   auto idle = std::chrono::steady_clock::now() - idle_from;
   EXPECT_GE(idle, std::chrono::milliseconds(190));
   EXPECT_LT(idle, std::chrono::seconds(2));
+}
+
+// A client that trickles a request byte by byte cannot hold a server thread for long.
+TEST_F(ServerTest, ARequestThatTricklesInIsCutOffWith408) {
+  ServerOptions o = TestOptions();
+  o.request_timeout_ms = 300;
+  StartServer(o);
+  RawConn c(server_->port());
+  ASSERT_TRUE(c.Write("GET /api HTTP/1.1\r\n"));
+  auto start = std::chrono::steady_clock::now();
+  bool answered = false;
+  for (int i = 0; i < 50 && !answered; ++i) {  // a header byte every 50 ms, for up to 2.5 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    answered = c.Poll() || !c.Write("X");
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_TRUE(c.ReadToClose());
+  EXPECT_EQ(c.got().rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u) << c.got();
+  EXPECT_NE(c.got().find("RequestTimeoutException"), std::string::npos) << c.got();
 }
 
 TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
