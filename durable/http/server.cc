@@ -376,8 +376,13 @@ struct Server::Impl {
 
     size_t header_start = pos;
     while (true) {
-      if (!ReadLine(c, &pos, &line, kMaxHeaderBytes) || pos - header_start > kMaxHeaderBytes) {
+      bool read = ReadLine(c, &pos, &line, kMaxHeaderBytes);
+      if (read ? pos - header_start > kMaxHeaderBytes
+               : c.buf.size() - header_start > kMaxHeaderBytes) {
         return ReadError{431, "BadRequest", "Request header fields too large"};
+      }
+      if (!read) {  // the client went silent or away in the middle of its headers
+        return ReadError{408, "RequestTimeoutException", "The request was not received in time"};
       }
       if (line.empty()) break;
       size_t colon = line.find(':');
