@@ -42,10 +42,14 @@ Allow::Allow() : previous_(t_allowed) { t_allowed = true; }
 
 Allow::~Allow() { t_allowed = previous_; }
 
-bool Defer(std::function<void()>& task) {
-  if (t_runner == nullptr || !t_allowed) return false;
+bool Deferrable() { return t_runner != nullptr && t_allowed; }
+
+void Defer(std::function<void()> task) {
+  if (!Deferrable()) {
+    task();
+    return;
+  }
   t_runner->tasks_.push_back(std::move(task));
-  return true;
 }
 
 }  // namespace durable::after_reply

@@ -5,9 +5,10 @@
 // waits ~0.1 ms to be woken on a halted CPU. Instead: the thread that serves requests opens a
 // `Runner` per request and runs what it collected after the response is written and the
 // connection handed back (http::Server); a route whose handler does not wait for the work it
-// starts opens an `Allow` around that call; and code that would wake another thread first offers
-// the task with `Defer` (host::InProcessInvoker). Both must be open on the calling thread, so work
-// a handler waits for (a synchronous Invoke) is never deferred behind its own response.
+// starts opens an `Allow` around that call; and code that would wake another thread first asks
+// `Deferrable` and hands the task to `Defer` (host::InProcessInvoker). Both must be open on the
+// calling thread, so work a handler waits for (a synchronous Invoke) is never deferred behind its
+// own response.
 #pragma once
 
 #include <functional>
@@ -29,7 +30,7 @@ class Runner {
  private:
   Runner* previous_;
   std::vector<std::function<void()>> tasks_;
-  friend bool Defer(std::function<void()>& task);
+  friend void Defer(std::function<void()> task);
 };
 
 // Marks this thread's current call as one whose caller does not wait for the work it starts.
@@ -44,8 +45,10 @@ class Allow {
   bool previous_;
 };
 
-// Takes `task` (moving from it) to run after the reply if a Runner and an Allow are open on this
-// thread; otherwise leaves it untouched and returns false.
-bool Defer(std::function<void()>& task);
+// True if a Runner and an Allow are open on this thread.
+bool Deferrable();
+// Hands `task` to this thread's Runner to run after the reply. Only where Deferrable(); elsewhere
+// it runs `task` at once (work is never dropped).
+void Defer(std::function<void()> task);
 
 }  // namespace durable::after_reply

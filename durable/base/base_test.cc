@@ -127,37 +127,38 @@ TEST(Utf8Test, AcceptsStrictUtf8Only) {
 
 TEST(AfterReplyTest, DefersOnlyUnderARunnerAndAnAllowAndNeverDropsATask) {
   std::vector<std::string> ran;
-  std::function<void()> task = [&] { ran.push_back("a"); };
-  EXPECT_FALSE(after_reply::Defer(task));  // neither
+  auto task = [&ran](std::string name) { return [&ran, name] { ran.push_back(name); }; };
+  EXPECT_FALSE(after_reply::Deferrable());  // neither
+  after_reply::Defer(task("at once"));      // not deferrable: runs now
+  EXPECT_EQ(ran, (std::vector<std::string>{"at once"}));
+  ran.clear();
   {
     after_reply::Allow allow;
-    EXPECT_FALSE(after_reply::Defer(task));  // no runner
+    EXPECT_FALSE(after_reply::Deferrable());  // no runner
   }
   {
     after_reply::Runner runner;
-    EXPECT_FALSE(after_reply::Defer(task));  // not allowed
+    EXPECT_FALSE(after_reply::Deferrable());  // not allowed
     {
       after_reply::Allow allow;
-      EXPECT_TRUE(after_reply::Defer(task));
-      std::function<void()> second = [&] {
+      ASSERT_TRUE(after_reply::Deferrable());
+      after_reply::Defer(task("a"));
+      after_reply::Defer([&] {
         ran.push_back("b");
         // A deferred task runs after the reply, outside the Allow: what it starts is not deferred.
-        std::function<void()> nested = [&] { ran.push_back("nested"); };
-        EXPECT_FALSE(after_reply::Defer(nested));
-      };
-      EXPECT_TRUE(after_reply::Defer(second));
+        EXPECT_FALSE(after_reply::Deferrable());
+      });
     }
     EXPECT_TRUE(ran.empty());
     runner.RunAll();
     EXPECT_EQ(ran, (std::vector<std::string>{"a", "b"}));
     after_reply::Allow allow;
-    std::function<void()> last = [&] { ran.push_back("c"); };
-    EXPECT_TRUE(after_reply::Defer(last));
+    after_reply::Defer(task("c"));
+    EXPECT_EQ(ran.size(), 2u);
   }  // the runner's end runs what is left
   EXPECT_EQ(ran, (std::vector<std::string>{"a", "b", "c"}));
-  std::function<void()> after = [] {};
   after_reply::Allow allow;
-  EXPECT_FALSE(after_reply::Defer(after));  // the runner is gone
+  EXPECT_FALSE(after_reply::Deferrable());  // the runner is gone
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <memory>
 
 #include "durable/base/after_reply.h"
 
@@ -58,22 +57,18 @@ void InProcessInvoker::Invoke(engine::InvocationRequest request,
                               std::function<void(engine::InvocationResult)> done) {
   {
     std::lock_guard lock(mu_);
-    if (!stopping_ && after_reply_running_ < static_cast<int>(workers_.size())) {
-      // Run on the calling thread after its reply instead of waking a worker, where allowed.
-      auto task = std::make_shared<Task>(Task{std::move(request), std::move(done)});
-      std::function<void()> run = [this, task] {
-        engine::InvocationResult result = Run(std::move(task->request));
-        task->done(std::move(result));
+    if (!stopping_ && after_reply::Deferrable() &&
+        after_reply_running_ < static_cast<int>(workers_.size())) {
+      // Run on the calling thread after its reply instead of waking a worker.
+      ++after_reply_running_;
+      after_reply::Defer([this, task = Task{std::move(request), std::move(done)}]() mutable {
+        engine::InvocationResult result = Run(std::move(task.request));
+        task.done(std::move(result));
         std::lock_guard lock(mu_);
         --after_reply_running_;
         cv_.notify_all();
-      };
-      if (after_reply::Defer(run)) {
-        ++after_reply_running_;
-        return;
-      }
-      request = std::move(task->request);
-      done = std::move(task->done);
+      });
+      return;
     }
     if (!stopping_) {
       queue_.push_back(Task{std::move(request), std::move(done)});

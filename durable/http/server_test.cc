@@ -321,11 +321,11 @@ TEST_F(ServerTest, DeferredWorkRunsAfterTheResponseWithoutHoldingTheConnection) 
   server_->Route("POST", {"start"}, [&](const Request&, Response& res) {
     handler_thread = std::this_thread::get_id();
     after_reply::Allow allow;
-    std::function<void()> task = [&, released] {
+    EXPECT_TRUE(after_reply::Deferrable());
+    after_reply::Defer([&, released] {
       released.wait_for(std::chrono::seconds(5));
       ran.set_value(std::this_thread::get_id());
-    };
-    EXPECT_TRUE(after_reply::Defer(task));
+    });
     res.body = "started";
   });
   EXPECT_EQ(Must("POST", "/start").body, "started");  // answered while the task waits
