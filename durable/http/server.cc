@@ -1,11 +1,12 @@
-// http::Server: an HTTP/1.1 server of our own on epoll. Every idle thread of the pool waits in
-// epoll_wait on one epoll set; a connection with bytes to read wakes one of them, which serves it
-// itself: reads one request, runs the handler, writes the response, re-arms the connection (or
-// serves the next pipelined request), and then runs the work the handler deferred until after its
-// reply (after_reply.h). No request waits for a hand-off between threads, and an idle kept-alive
-// connection holds a file descriptor and a small buffer, never a thread. A handler that blocks
-// (sync Invoke, the Runtime API's /next) holds its thread while it blocks. Routing is our own
-// table (method + segment prefix, longest prefix wins) over the raw target.
+// http::Server: an HTTP/1.1 server of our own on epoll. Two idle threads of the pool wait in
+// epoll_wait on one epoll set (the other idle ones wait for their place); a connection with bytes
+// to read wakes one of them, which serves it itself: reads one request, runs the handler, writes
+// the response, re-arms the connection (or serves the next pipelined request), and then runs the
+// work the handler deferred until after its reply (after_reply.h). No request waits for a hand-off
+// between threads, and an idle kept-alive connection holds a file descriptor and a small buffer,
+// never a thread. A handler that blocks (sync Invoke, the Runtime API's /next) holds its thread
+// while it blocks. Routing is our own table (method + segment prefix, longest prefix wins) over
+// the raw target.
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -23,6 +24,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -217,6 +219,16 @@ struct Server::Impl {
   uint64_t next_id = 1;
 
   int sweep_fd = -1;  // timerfd: close idle connections
+  // At most kMaxWaiters threads wait in epoll_wait; the others park here until the last waiter
+  // leaves it. With every idle thread (64) waiting there, timers fired later while requests kept
+  // arriving (B4 with starts still coming in: p99 median 50 against 15 ms with two waiters, ten
+  // alternations; docs/performance-notes.md). Two keep a second thread ready while the first
+  // serves, so a request still never waits for a thread to be woken for it.
+  static constexpr int kMaxWaiters = 2;
+  std::mutex wait_mu;  // guards waiters, parked
+  std::condition_variable wait_cv;
+  int waiters = 0;  // threads in epoll_wait
+  int parked = 0;   // threads waiting for a place in it
   std::vector<std::thread> threads;
 
   const Handler* FindRoute(const Request& req) {
@@ -560,13 +572,32 @@ struct Server::Impl {
     }
   }
 
-  // A pool thread. Every idle thread waits in epoll_wait on the one epoll set; the kernel wakes
-  // one waiter per event (epoll's waiters are exclusive, connections are one-shot), and that
-  // thread serves the connection itself.
+  // A pool thread: waits for a place among the epoll waiters, then in epoll_wait on the one epoll
+  // set; the kernel wakes one waiter per event (epoll's waiters are exclusive, connections are
+  // one-shot), and that thread serves the connection itself. The last waiter to leave wakes a
+  // parked thread to take its place.
   void ThreadLoop() {
     while (!stopping.load()) {
+      {
+        std::unique_lock lock(wait_mu);
+        while (waiters >= kMaxWaiters && !stopping.load()) {
+          ++parked;
+          wait_cv.wait(lock);
+          --parked;
+        }
+        if (stopping.load()) return;
+        ++waiters;
+      }
       epoll_event ev;
-      if (epoll_wait(epoll_fd, &ev, 1, -1) != 1) continue;
+      int n = epoll_wait(epoll_fd, &ev, 1, -1);
+      bool wake = false;
+      {
+        std::lock_guard lock(wait_mu);
+        --waiters;
+        wake = waiters == 0 && parked > 0;
+      }
+      if (wake) wait_cv.notify_one();
+      if (n != 1) continue;
       uint64_t id = ev.data.u64;
       if (id == kListenId) {
         Accept();
@@ -737,7 +768,11 @@ Result<int> Server::Start() {
 void Server::Stop() {
   Impl& im = *impl_;
   if (!im.started) return;
-  im.stopping = true;
+  {
+    std::lock_guard lock(im.wait_mu);
+    im.stopping = true;
+  }
+  im.wait_cv.notify_all();
   uint64_t one = 1;
   [[maybe_unused]] ssize_t w = write(im.wake_fd, &one, sizeof(one));
   // Requests being served finish and get their responses (closing their connections); a thread

@@ -203,6 +203,43 @@ TEST_F(ServerTest, ServesConcurrentBlockingHandlersOnWorkerThreads) {
   EXPECT_EQ(max_inside.load(), 2);
 }
 
+// Only two idle threads wait for requests at a time; each one that leaves to serve must bring a
+// parked one in, so that the last free thread still answers while the others block.
+TEST_F(ServerTest, TheLastFreeThreadStillServesWhileTheOthersBlock) {
+  StartServer();                                 // 4 threads
+  client_->SetTimeout(std::chrono::seconds(5));  // fail, not hang, if no thread is left to serve
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> blocked{0};
+  server_->Route("GET", {"block"}, [&, released](const Request&, Response& res) {
+    ++blocked;
+    released.wait_for(std::chrono::seconds(10));
+    res.body = "unblocked";
+  });
+  int port = server_->port();
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([port] {
+      Client c("http://127.0.0.1:" + std::to_string(port));
+      c.SetTimeout(std::chrono::seconds(5));
+      auto r = c.Send("GET", "/block");
+      EXPECT_TRUE(r.ok() && r->body == "unblocked");
+    });
+  }
+  for (int i = 0; i < 500 && blocked.load() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_EQ(blocked.load(), 3);
+  Client fourth("http://127.0.0.1:" + std::to_string(port));
+  fourth.SetTimeout(std::chrono::seconds(2));
+  auto r = fourth.Send("GET", "/api");
+  release.set_value();
+  for (auto& t : clients) t.join();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "api|api");
+  EXPECT_EQ(Must("GET", "/api/items").body, "items|api|items");  // and all of them serve again
+}
+
 // Regression: the server closed a keep-alive connection after every 5th request (cpp-httplib's
 // default), so clients that checkpoint over HTTP reconnected every few calls.
 TEST_F(ServerTest, AKeepAliveConnectionServesManyRequests) {
