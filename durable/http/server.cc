@@ -348,6 +348,10 @@ struct Server::Impl {
     return std::nullopt;
   }
 
+  static ReadError TimedOut() {
+    return ReadError{408, "RequestTimeoutException", "The request was not received in time"};
+  }
+
   ReadError TooLarge() const {
     return ReadError{
         413, "RequestEntityTooLargeException",
@@ -394,7 +398,7 @@ struct Server::Impl {
         return ReadError{431, "BadRequest", "Request header fields too large"};
       }
       if (!read) {  // the client went silent or away in the middle of its headers
-        return ReadError{408, "RequestTimeoutException", "The request was not received in time"};
+        return TimedOut();
       }
       if (line.empty()) break;
       size_t colon = line.find(':');
@@ -540,7 +544,7 @@ struct Server::Impl {
       bool http10 = false;
       if (auto err = ReadRequest(*c, &req, &http10)) {
         if (std::chrono::steady_clock::now() > c->deadline) {  // a trickling client
-          err = ReadError{408, "RequestTimeoutException", "The request was not received in time"};
+          err = TimedOut();
         }
         if (err->status != 0) {
           Response res;
