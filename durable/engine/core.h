@@ -61,8 +61,10 @@ void FailChainedInvoke(ExecutionState& s, model::OperationRecord& op, model::Err
                        TimestampMs now, Transition& t);
 
 // Fires every operation timer of `s` that is due at `now` (waits, step retries, callback
-// timeouts). Does nothing unless the execution is open.
-void FireDueOperations(ExecutionState& s, TimestampMs now, Transition& t);
+// timeouts). Does nothing unless the execution is open. Returns false if it timed out a
+// callback: an answer that arrived after a failed commit of this transition would win instead,
+// so that outcome is not decided by the clock alone (see Transition::invoke_before_commit).
+bool FireDueOperations(ExecutionState& s, TimestampMs now, Transition& t);
 // The due time of `key` if its operation still waits on that timer (a timer fired too early is
 // re-armed with it instead of being lost).
 std::optional<TimestampMs> DueOf(const ExecutionState& s, const store::TimerKey& key);

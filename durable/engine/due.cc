@@ -23,8 +23,9 @@ bool MayFallDue(const model::OperationRecord& rec) {
 
 }  // namespace
 
-void FireDueOperations(ExecutionState& s, TimestampMs now, Transition& t) {
-  if (!s.Open()) return;
+bool FireDueOperations(ExecutionState& s, TimestampMs now, Transition& t) {
+  if (!s.Open()) return true;
+  bool by_clock = true;
   // Read-only scan; a record is reached through the journaled At() only when it changes. The
   // records at the front that cannot fall due (most of a long execution: finished steps, the
   // EXECUTION record) are passed over once; changing one moves the start back (ExecutionState::At).
@@ -47,12 +48,15 @@ void FireDueOperations(ExecutionState& s, TimestampMs now, Transition& t) {
                op.status == model::OperationStatus::kStarted) {
       if (rec.meta.callback_deadline && *rec.meta.callback_deadline <= now) {
         TimeOutCallback(s, s.At(i), /*heartbeat=*/false, now, t);
+        by_clock = false;
       } else if (rec.meta.callback_heartbeat_deadline &&
                  *rec.meta.callback_heartbeat_deadline <= now) {
         TimeOutCallback(s, s.At(i), /*heartbeat=*/true, now, t);
+        by_clock = false;
       }
     }
   }
+  return by_clock;
 }
 
 std::optional<TimestampMs> DueOf(const ExecutionState& s, const store::TimerKey& key) {

@@ -227,13 +227,8 @@ void EngineImpl::RunEffects(Effects fx) {
   for (const auto& child : fx.children_to_stop) {
     (void)Stop(child, MakeError("ChainedInvoke.Cancelled", "The chained invoke was cancelled"));
   }
-  if (fx.invoke) {
-    std::string arn = fx.arn;
-    std::string invocation_id = fx.invocation_id;
-    invoker_->Invoke(std::move(*fx.invoke), [this, arn, invocation_id](InvocationResult r) {
-      OnInvocationDone(arn, invocation_id, std::move(r));
-    });
-  }
+  if (fx.early_done) OnInvocationDone(fx.arn, fx.invocation_id, std::move(*fx.early_done));
+  Dispatch(fx.arn, fx, /*before_commit=*/false);
   if (fx.closed) {
     // Closed executions are read-only: drop them from the cache (reads reload from the store).
     {
@@ -244,6 +239,38 @@ void EngineImpl::RunEffects(Effects fx) {
     if (fx.closed->parent_arn) NotifyParent(*fx.closed);
   }
   if (fx.wake_timers) WakeTimers(fx.earliest_timer == INT64_MAX ? 0 : fx.earliest_timer);
+}
+
+void EngineImpl::Dispatch(const std::string& arn, Effects& fx, bool before_commit) {
+  if (!fx.invoke) return;
+  InvocationRequest request = std::move(*fx.invoke);
+  fx.invoke.reset();
+  const std::string& id = fx.invocation_id;
+  if (!before_commit) {
+    invoker_->Invoke(std::move(request), [this, arn, id](InvocationResult r) {
+      OnInvocationDone(arn, id, std::move(r));
+    });
+    return;
+  }
+  struct Held {
+    std::mutex mu;
+    bool invoking = true;
+    std::optional<InvocationResult> result;
+  };
+  auto held = std::make_shared<Held>();
+  invoker_->Invoke(std::move(request), [this, arn, id, held](InvocationResult r) {
+    {
+      std::lock_guard<std::mutex> lock(held->mu);
+      if (held->invoking) {
+        held->result = std::move(r);
+        return;
+      }
+    }
+    OnInvocationDone(arn, id, std::move(r));
+  });
+  std::lock_guard<std::mutex> lock(held->mu);
+  held->invoking = false;
+  fx.early_done = std::move(held->result);
 }
 
 void EngineImpl::NotifyParent(const model::DurableExecution& child) {

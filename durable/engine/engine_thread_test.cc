@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,14 +18,17 @@
 namespace durable::engine::testing {
 namespace {
 
-// A MemoryStore that records every timer claim and every load, with the (system) time of each.
+// A MemoryStore that records every timer claim and every load, with the (system) time of each;
+// it can hold commits until released (a slow fsync), fail the next one, and make loads slow.
 class RecordingStore final : public store::Store {
  public:
   struct Claim {
     TimestampMs at = 0;  // clock time of the call
     std::vector<store::Timer> timers;
   };
-  explicit RecordingStore(std::chrono::milliseconds claim_delay = {}) : claim_delay_(claim_delay) {}
+  explicit RecordingStore(std::chrono::milliseconds claim_delay = {},
+                          std::chrono::milliseconds load_delay = {})
+      : claim_delay_(claim_delay), load_delay_(load_delay) {}
   std::vector<Claim> Claims() {
     std::lock_guard<std::mutex> lock(mu_);
     return claims_;
@@ -32,13 +37,55 @@ class RecordingStore final : public store::Store {
     std::lock_guard<std::mutex> lock(mu_);
     return loads_[arn];
   }
+  int MaxConcurrentLoads() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return max_loading_;
+  }
+  // From now on, Apply waits until Release (HoldCommits) or fails once (FailNextCommit).
+  void HoldCommits() {
+    std::lock_guard<std::mutex> lock(mu_);
+    holding_ = true;
+  }
+  void FailNextCommit() {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_next_ = true;
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    holding_ = false;
+    cv_.notify_all();
+  }
+  // Waits up to 5 s until a commit is being held.
+  bool AwaitHeldCommit() {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(5), [this] { return held_ > 0; });
+  }
 
   Status Create(const store::Commit& first) override { return inner_.Create(first); }
-  Status Apply(const store::Commit& commit) override { return inner_.Apply(commit); }
+  Status Apply(const store::Commit& commit) override {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (fail_next_) {
+        fail_next_ = false;
+        return Unavailable("disk I/O error");
+      }
+      ++held_;
+      cv_.notify_all();
+      cv_.wait(lock, [this] { return !holding_; });
+      --held_;
+    }
+    return inner_.Apply(commit);
+  }
   Result<store::ExecutionSnapshot> Load(const std::string& arn) override {
     {
       std::lock_guard<std::mutex> lock(mu_);
       loads_[arn].push_back(SystemClock::Get()->NowMs());
+      max_loading_ = std::max(max_loading_, ++loading_);
+    }
+    if (load_delay_.count() > 0) std::this_thread::sleep_for(load_delay_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --loading_;
     }
     return inner_.Load(arn);
   }
@@ -79,14 +126,40 @@ class RecordingStore final : public store::Store {
  private:
   store::MemoryStore inner_;
   const std::chrono::milliseconds claim_delay_;
+  const std::chrono::milliseconds load_delay_;
   std::mutex mu_;
+  std::condition_variable cv_;
   std::vector<Claim> claims_;  // only those that claimed something
   std::map<std::string, std::vector<TimestampMs>> loads_;
+  int loading_ = 0;
+  int max_loading_ = 0;
+  bool holding_ = false;
+  int held_ = 0;  // commits waiting in Apply
+  bool fail_next_ = false;
 };
 
-// Starts an execution of "fn", checkpoints a one-second wait from its first invocation and ends
-// that invocation PENDING (the execution is suspended and evicted). Returns the arn.
-std::string StartWaiting(Engine& engine, FakeInvoker& invoker) {
+// Forwards to a FakeInvoker until Refuse(); from then on ends every invocation at once, on the
+// calling thread, with a function error (as the in-process invoker does when stopping).
+class RefusingInvoker final : public Invoker {
+ public:
+  explicit RefusingInvoker(FakeInvoker* inner) : inner_(inner) {}
+  void Refuse() { refusing_ = true; }
+  bool Has(const std::string& name) const override { return inner_->Has(name); }
+  void Invoke(InvocationRequest request, std::function<void(InvocationResult)> done) override {
+    if (!refusing_) return inner_->Invoke(std::move(request), std::move(done));
+    done({std::nullopt, Err("Sandbox.Shutdown", "stopping")});
+  }
+
+ private:
+  FakeInvoker* inner_;
+  std::atomic<bool> refusing_{false};
+};
+
+// Starts an execution of "fn", checkpoints `update` (a one-second wait unless given) from its first
+// invocation and ends that invocation PENDING (the execution is suspended and evicted). Returns
+// the arn.
+std::string StartWaiting(Engine& engine, FakeInvoker& invoker,
+                         model::OperationUpdate update = WaitStart("w1", 1)) {
   model::StartRequest req;
   req.function_name = "fn";
   auto started = engine.StartExecution(req);
@@ -97,7 +170,7 @@ std::string StartWaiting(Engine& engine, FakeInvoker& invoker) {
   if (!first) return "";
   model::CheckpointRequest cp;
   cp.checkpoint_token = first->request.input.checkpoint_token;
-  cp.updates = {WaitStart("w1", 1)};
+  cp.updates = {std::move(update)};
   EXPECT_TRUE(engine.Checkpoint(started->execution.arn, cp).ok());
   first->done({model::InvocationOutput{model::InvocationStatus::kPending, {}, {}}, std::nullopt});
   return started->execution.arn;
@@ -126,7 +199,7 @@ size_t WaitClaims(const std::vector<RecordingStore::Claim>& claims) {
 // An engine on `store` with function "fn" registered and its timer loop started (null if the
 // start failed). It keeps no suspended execution in memory: they are read back from the store, the
 // path these tests look at.
-std::unique_ptr<Engine> StartedEngine(store::Store* store, FakeInvoker* invoker) {
+std::unique_ptr<Engine> StartedEngine(store::Store* store, Invoker* invoker) {
   EngineOptions options;
   options.node_id = "n1";
   options.keep_suspended = 0;
@@ -292,6 +365,149 @@ TEST(TimerThreadTest, ArmingAWaitWakesTheLoopWhichFiresItOnTime) {
   finisher.join();
   ASSERT_TRUE(closed.ok());
   EXPECT_EQ(closed->status, model::ExecutionStatus::kSucceeded);
+  engine->Shutdown();
+}
+
+// How many events of `type` the execution's history has.
+int CountEvents(Engine& engine, const std::string& arn, model::EventType type) {
+  auto history = engine.GetHistory(arn, {});
+  EXPECT_TRUE(history.ok());
+  if (!history.ok()) return -1;
+  return static_cast<int>(std::count_if(history->events.begin(), history->events.end(),
+                                        [&](const model::Event& e) { return e.type == type; }));
+}
+
+TEST(TimerThreadTest, LoadsSuspendedExecutionsShortlyBeforeTheirTimersAtMostTwoAtATime) {
+  // Loading every claimed execution as soon as its claim arrived meant a few hundred reads at
+  // once on the store's one connection, up to 100 ms ahead, holding up the timers firing then.
+  RecordingStore store(/*claim_delay=*/{}, /*load_delay=*/std::chrono::milliseconds(2));
+  FakeInvoker invoker;
+  std::unique_ptr<Engine> engine = StartedEngine(&store, &invoker);
+  ASSERT_NE(engine, nullptr);
+  constexpr int kExecutions = 30;
+  std::map<std::string, size_t> loads_before;  // loads while it ran (none expected)
+  for (int i = 0; i < kExecutions; ++i) {
+    std::string arn = StartWaiting(*engine, invoker);
+    loads_before[arn] = store.Loads(arn).size();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  for (int i = 0; i < kExecutions; ++i) {
+    std::optional<FakeInvoker::Call> next = invoker.WaitPop(std::chrono::seconds(5));
+    ASSERT_TRUE(next.has_value());
+    Succeed(*next);
+  }
+  std::map<std::string, TimestampMs> due = WaitDue(store.Claims());
+  ASSERT_EQ(due.size(), size_t{kExecutions});
+  int early = 0;
+  for (const auto& [arn, before] : loads_before) {
+    std::vector<TimestampMs> loads = store.Loads(arn);
+    ASSERT_GT(loads.size(), before) << "never reloaded";
+    // kPrefetchAheadMs (20) before its due time at the earliest, 1 ms for the clock's rounding.
+    if (loads[before] < due[arn] - 21) ++early;
+  }
+  EXPECT_EQ(early, 0) << "executions loaded more than 20 ms before their timers";
+  EXPECT_LE(store.MaxConcurrentLoads(), 2);
+  engine->Shutdown();
+}
+
+TEST(TimerThreadTest, AWaitsInvocationStartsWhileItsFireIsStillBeingCommitted) {
+  // A wait's end is decided by the clock alone: should the commit not happen, the timer fires
+  // again and decides the same, so its invocation need not wait for the fsync.
+  RecordingStore store;
+  FakeInvoker invoker;
+  std::unique_ptr<Engine> engine = StartedEngine(&store, &invoker);
+  ASSERT_NE(engine, nullptr);
+  std::string arn = StartWaiting(*engine, invoker);
+  store.HoldCommits();
+  std::shared_ptr<void> release(nullptr, [&](void*) { store.Release(); });  // also on failure
+  ASSERT_TRUE(store.AwaitHeldCommit()) << "the timer never fired";
+  std::optional<FakeInvoker::Call> next = invoker.WaitPop(std::chrono::seconds(2));
+  ASSERT_TRUE(next.has_value()) << "the invocation waited for the commit";
+  EXPECT_THAT(*next->request.input.updated_operation_ids, ::testing::ElementsAre("w1"));
+  // Its checkpoint waits for the commit it follows.
+  std::atomic<bool> checkpointed{false};
+  std::thread sdk([&] {
+    model::CheckpointRequest cp;
+    cp.checkpoint_token = next->request.input.checkpoint_token;
+    cp.updates = {StepStart("s1")};
+    EXPECT_TRUE(engine->Checkpoint(arn, cp).ok());
+    checkpointed = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(checkpointed) << "a checkpoint went ahead of the commit it depends on";
+  store.Release();
+  sdk.join();
+  Succeed(*next);
+  auto closed = engine->AwaitClosed(arn, std::chrono::seconds(5));
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(closed->status, model::ExecutionStatus::kSucceeded);
+  EXPECT_EQ(CountEvents(*engine, arn, model::EventType::kWaitSucceeded), 1);
+  engine->Shutdown();
+}
+
+TEST(TimerThreadTest, ACallbackTimeoutsInvocationWaitsForItsCommit) {
+  // A callback's answer could still win if the timeout's commit failed: its invocation must not
+  // see the timeout before it is durable.
+  RecordingStore store;
+  FakeInvoker invoker;
+  std::unique_ptr<Engine> engine = StartedEngine(&store, &invoker);
+  ASSERT_NE(engine, nullptr);
+  std::string arn = StartWaiting(*engine, invoker, CallbackStart("c1", /*timeout=*/1));
+  store.HoldCommits();
+  std::shared_ptr<void> release(nullptr, [&](void*) { store.Release(); });  // also on failure
+  ASSERT_TRUE(store.AwaitHeldCommit()) << "the timer never fired";
+  EXPECT_FALSE(invoker.WaitPop(std::chrono::milliseconds(200)).has_value());
+  store.Release();
+  std::optional<FakeInvoker::Call> next = invoker.WaitPop(std::chrono::seconds(5));
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(CountEvents(*engine, arn, model::EventType::kCallbackTimedOut), 1);
+  Succeed(*next);
+  engine->Shutdown();
+}
+
+TEST(TimerThreadTest, AnInvocationStartedBeforeAFailedCommitIsLeftStale) {
+  RecordingStore store;
+  FakeInvoker invoker;
+  std::unique_ptr<Engine> engine = StartedEngine(&store, &invoker);
+  ASSERT_NE(engine, nullptr);
+  std::string arn = StartWaiting(*engine, invoker);
+  store.FailNextCommit();
+  std::optional<FakeInvoker::Call> next = invoker.WaitPop(std::chrono::seconds(5));
+  ASSERT_TRUE(next.has_value());
+  // The fire's commit failed: the invocation it started names nothing the engine knows.
+  model::CheckpointRequest cp;
+  cp.checkpoint_token = next->request.input.checkpoint_token;
+  cp.updates = {StepStart("s1")};
+  auto st = engine->Checkpoint(arn, cp);
+  EXPECT_FALSE(st.ok());
+  Succeed(*next);  // ignored
+  EXPECT_EQ(CountEvents(*engine, arn, model::EventType::kWaitSucceeded), 0);
+  EXPECT_EQ(CountEvents(*engine, arn, model::EventType::kExecutionSucceeded), 0);
+  auto ex = engine->AwaitClosed(arn, std::chrono::milliseconds(1));
+  ASSERT_TRUE(ex.ok());
+  EXPECT_EQ(ex->status, model::ExecutionStatus::kRunning);
+  engine->Shutdown();
+}
+
+TEST(TimerThreadTest, AnInvocationRefusedAtOnceBeforeItsCommitIsRecordedAfterIt) {
+  // The invoker reports the end on the firing thread, which holds the execution's lock until its
+  // commit: delivered then, not waited for (that deadlocked).
+  RecordingStore store;
+  FakeInvoker fake;
+  RefusingInvoker invoker(&fake);
+  std::unique_ptr<Engine> engine = StartedEngine(&store, &invoker);
+  ASSERT_NE(engine, nullptr);
+  std::string arn = StartWaiting(*engine, fake);
+  invoker.Refuse();
+  auto t0 = std::chrono::steady_clock::now();
+  int completed = 0;
+  while (std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5)) {
+    completed = CountEvents(*engine, arn, model::EventType::kInvocationCompleted);
+    if (completed >= 2) break;  // the first invocation's, then the refused one(s)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(completed, 2);
+  EXPECT_EQ(CountEvents(*engine, arn, model::EventType::kWaitSucceeded), 1);
   engine->Shutdown();
 }
 

@@ -31,7 +31,8 @@ class Invoker {
   virtual ~Invoker() = default;
   // True if this invoker can run `function_name`.
   virtual bool Has(const std::string& function_name) const = 0;
-  // Starts the invocation asynchronously and calls `done` when it ends.
+  // Starts the invocation asynchronously and calls `done` when it ends. `done` may run on the
+  // calling thread before Invoke returns when the invocation is refused at once (e.g. stopping).
   virtual void Invoke(InvocationRequest request, std::function<void(InvocationResult)> done) = 0;
 };
 

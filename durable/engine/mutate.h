@@ -1,6 +1,7 @@
 // EngineImpl::Mutate: the one pattern every engine-side change follows (lock the execution, run
 // the pure core on the state under its undo journal, schedule an invocation if asked, commit, then
-// run the effects). Internal to the engine. Thread-safe.
+// run the effects; a transition decided by the clock alone starts its invocation before the
+// commit). Internal to the engine. Thread-safe.
 #pragma once
 
 #include "durable/base/macros.h"
@@ -21,6 +22,7 @@ Status EngineImpl::Mutate(const std::string& arn, Fn&& fn) {
     DURABLE_RETURN_IF_ERROR(fn(*live, scratch, t));
     if (t.request_invocation) ScheduleInvocation(*live, scratch, t, 0, fx);
     if (t.Empty() && !fx.pending_inflight) return Status::Ok();
+    if (t.invoke_before_commit) Dispatch(arn, fx, /*before_commit=*/true);
     DURABLE_RETURN_IF_ERROR(CommitLocked(*live, scratch, t, fx));
     guard.Commit();
   }

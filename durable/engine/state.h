@@ -116,6 +116,12 @@ struct Transition {
   // Effects.
   bool request_invocation = false;
   bool closed = false;  // the execution reached a terminal status in this transition
+  // The invocation this transition starts may begin before its commit is durable, because what
+  // the transition decided follows from the clock alone (waits ended, step retries fell due):
+  // if the commit fails or the process dies first, the timer fires again and decides the same,
+  // so the invocation saw nothing a later one could contradict. (Its checkpoints and its end
+  // wait for the execution's lock, which the commit holds, so they still come after it.)
+  bool invoke_before_commit = false;
   std::vector<ChainedStart> chained_starts;
   std::vector<std::string> children_to_stop;
 

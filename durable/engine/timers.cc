@@ -122,11 +122,10 @@ void EngineImpl::QueueClaimed(std::vector<store::ClaimedTimer> claimed) {
     if (kind == store::TimerKind::kWaitEnd || kind == store::TimerKind::kStepRetry ||
         kind == store::TimerKind::kCallbackTimeout ||
         kind == store::TimerKind::kCallbackHeartbeat) {
-      fire_prefetch_.emplace_back(g.front().due_at, g.front().key.arn);
+      fire_prefetch_.emplace(g.front().due_at, g.front().key.arn);
     }
     QueueFireGroupLocked(std::move(g));
   }
-  if (!fire_prefetch_.empty()) fire_cv_.notify_all();
 }
 
 void EngineImpl::QueueFireGroupLocked(std::vector<store::Timer> group) {
@@ -152,13 +151,24 @@ void EngineImpl::FireWorker() {
     }
     auto head = fire_queue_.begin();
     const TimestampMs now = clock_->NowMs();
-    if (head->first > now && !fire_prefetch_.empty() && !fire_stopping_) {
-      auto [due, arn] = std::move(fire_prefetch_.front());
-      fire_prefetch_.pop_front();
-      if (due <= now) continue;  // due already: its fire loads it (or has)
+    // Due already: its fire loads it (or has).
+    while (!fire_prefetch_.empty() && fire_prefetch_.begin()->first <= now) {
+      fire_prefetch_.erase(fire_prefetch_.begin());
+    }
+    // The time the next prefetch may start, if a worker is free for it.
+    TimestampMs prefetch_at = INT64_MAX;
+    if (!fire_prefetch_.empty() && fire_prefetching_ < kMaxPrefetching && !fire_stopping_) {
+      prefetch_at = fire_prefetch_.begin()->first - kPrefetchAheadMs;
+    }
+    if (head->first > now && prefetch_at <= now) {
+      std::string arn = std::move(fire_prefetch_.begin()->second);
+      fire_prefetch_.erase(fire_prefetch_.begin());
+      ++fire_prefetching_;
+      if (!fire_leader_) fire_cv_.notify_one();  // someone must watch the due times meanwhile
       lock.unlock();
       (void)GetLive(arn);  // cached if RUNNING; a failure shows again when the timer fires
       lock.lock();
+      --fire_prefetching_;
       continue;
     }
     if (head->first > now) {
@@ -174,7 +184,7 @@ void EngineImpl::FireWorker() {
         continue;
       }
       fire_leader_ = true;
-      auto wait = std::chrono::milliseconds(head->first - now);
+      auto wait = std::chrono::milliseconds(std::min(head->first, prefetch_at) - now);
       if (fire_stopping_) wait = std::min(wait, kFireStopGrace);
       fire_lead_cv_.wait_for(lock, wait);
       fire_leader_ = false;
@@ -251,7 +261,7 @@ void EngineImpl::FireTimer(const store::Timer& timer) {
       break;
     default:
       st = Mutate(key.arn, [&](Live&, ExecutionState& s, Transition& t) {
-        FireDueOperations(s, clock_->NowMs(), t);
+        t.invoke_before_commit = FireDueOperations(s, clock_->NowMs(), t);
         if (auto due = DueOf(s, key)) {
           t.SetTimer({key, *due});  // fired early (e.g. clock skew): re-arm, never lose it
         } else {
