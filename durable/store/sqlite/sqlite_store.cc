@@ -67,6 +67,12 @@ const std::string& UpdateExecutionSql() {
 }
 
 
+// Prepares (cached) and runs one statement without parameters on `db`.
+Status RunCached(sqlite::Db& db, std::string_view sql) {
+  DURABLE_ASSIGN_OR_RETURN(Query q, db.Prepare(sql));
+  return q.Run();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
@@ -102,6 +108,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     // store was opened with a lower durability for benchmarks).
     DURABLE_RETURN_IF_ERROR(checkpoint_db->Exec(SynchronousPragma(options.synchronous)));
     store->StartCheckpointer(std::move(checkpoint_db));
+    DURABLE_ASSIGN_OR_RETURN(store->read_db_, sqlite::Db::Open(path));
+    store->read_db_->SetBusyTimeout(options.busy_timeout_ms);
+    DURABLE_RETURN_IF_ERROR(store->read_db_->Exec("PRAGMA query_only=ON"));
   }
   return store;
 }
@@ -123,6 +132,7 @@ SqliteStore::~SqliteStore() {
     checkpoint_cv_.notify_one();
     checkpointer_.join();
   }
+  read_db_.reset();
   checkpoint_db_.reset();  // before the main connection, which checkpoints what is left on close
 }
 
@@ -186,15 +196,20 @@ Status SqliteStore::InWriteTxn(const std::function<Status()>& body) {
   return st;
 }
 
-Status SqliteStore::InReadTxn(const std::function<Status()>& body) {
-  DURABLE_RETURN_IF_ERROR(RunSql("BEGIN"));
+Status SqliteStore::InReadTxn(sqlite::Db& db, const std::function<Status()>& body) {
+  DURABLE_RETURN_IF_ERROR(RunCached(db, "BEGIN"));
   Status st = body();
-  Status end = RunSql(st.ok() ? "COMMIT" : "ROLLBACK");
+  Status end = RunCached(db, st.ok() ? "COMMIT" : "ROLLBACK");
   return st.ok() ? end : st;
 }
 
-Result<std::optional<int64_t>> SqliteStore::ExecKeyLocked(const std::string& arn) {
-  DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT id FROM executions WHERE arn = ?"));
+SqliteStore::Reader SqliteStore::LockReader() {
+  if (read_db_) return {std::unique_lock<std::mutex>(read_mu_), read_db_.get()};
+  return {std::unique_lock<std::mutex>(mu_), db_.get()};
+}
+
+Result<std::optional<int64_t>> SqliteStore::ExecKey(sqlite::Db& db, const std::string& arn) {
+  DURABLE_ASSIGN_OR_RETURN(Query q, db.Prepare("SELECT id FROM executions WHERE arn = ?"));
   DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(arn).Step());
   if (!found) return std::optional<int64_t>();
   return std::optional<int64_t>(q.Int(0));
@@ -339,10 +354,7 @@ Status SqliteStore::WriteBody(const Pending& p) {
   return p.create ? CreateBody(*p.commit) : ApplyBody(*p.commit);
 }
 
-Status SqliteStore::RunSql(std::string_view sql) {
-  DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sql));
-  return q.Run();
-}
+Status SqliteStore::RunSql(std::string_view sql) { return RunCached(*db_, sql); }
 
 Status SqliteStore::CreateBody(const Commit& first) {
   const model::DurableExecution& e = *first.execution;

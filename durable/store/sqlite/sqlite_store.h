@@ -109,13 +109,25 @@ class SqliteStore final : public Store {
   // The one write path: runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on error.
   // REQUIRES: mu_ held.
   Status InWriteTxn(const std::function<Status()>& body);
-  // Runs `body` inside a read transaction (a consistent snapshot). REQUIRES: mu_ held.
-  Status InReadTxn(const std::function<Status()>& body);
+  // Runs `body` inside a read transaction on `db` (a consistent snapshot). REQUIRES: the lock
+  // that guards `db` held (see Reader).
+  static Status InReadTxn(sqlite::Db& db, const std::function<Status()>& body);
+  // The connection that Load and Events read on, locked: a read-only connection of its own when
+  // the database is in WAL mode, so that those reads never wait for a group commit (its
+  // statements and its fsync hold the writing connection); else the writing connection.
+  struct Reader {
+    std::unique_lock<std::mutex> lock;
+    sqlite::Db* db;
+  };
+  Reader LockReader();
   // REQUIRES: mu_ held, inside a write transaction.
   // `exec` is the execution's integer key (executions.id).
   Status WriteCommitBody(const Commit& commit, int64_t exec);
-  // The integer key of execution `arn`, if it exists. REQUIRES: mu_ held.
-  Result<std::optional<int64_t>> ExecKeyLocked(const std::string& arn);
+  // The integer key of execution `arn`, if it exists, read on `db`. REQUIRES: its lock held.
+  static Result<std::optional<int64_t>> ExecKey(sqlite::Db& db, const std::string& arn);
+  Result<std::optional<int64_t>> ExecKeyLocked(const std::string& arn) {  // REQUIRES: mu_ held
+    return ExecKey(*db_, arn);
+  }
   Status InsertEvents(const Commit& commit, int64_t exec);
   // kAlreadyExists if an execution other than `e` has its (function name, name). REQUIRES: as
   // above.
@@ -126,14 +138,18 @@ class SqliteStore final : public Store {
   // Writes the columns of `e` that change during an execution's life. REQUIRES: as above.
   Status UpdateMutableColumns(const model::DurableExecution& e, int64_t exec, bool status_changed);
   // Sets the snapshot's next event id and sequence from its newest event and operation (the
-  // row may be behind them). REQUIRES: mu_ held, `snap.operations` sorted by sequence.
-  Status DeriveCountersLocked(int64_t exec, ExecutionSnapshot& snap);
-  // Reads event `event_id` of execution `exec` (resolving its references). REQUIRES: mu_ held.
-  Result<model::Event> LoadEventLocked(int64_t exec, int64_t event_id);
+  // row may be behind them), read on `db`. REQUIRES: its lock held, `snap.operations` sorted by
+  // sequence.
+  static Status DeriveCounters(sqlite::Db& db, int64_t exec, ExecutionSnapshot& snap);
+  // Reads event `event_id` of execution `exec` (resolving its references) on `db`. REQUIRES:
+  // its lock held.
+  static Result<model::Event> LoadEvent(sqlite::Db& db, int64_t exec, int64_t event_id);
   Status WriteTimers(const Commit& commit, int64_t exec);
 
   std::mutex mu_;  // guards the connection
   std::unique_ptr<sqlite::Db> db_;
+  std::mutex read_mu_;                   // guards read_db_
+  std::unique_ptr<sqlite::Db> read_db_;  // null unless in WAL mode (see LockReader)
   const SqliteOptions options_;
 
   std::mutex queue_mu_;  // guards the group-commit queue below

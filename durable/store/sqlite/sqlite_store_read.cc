@@ -70,25 +70,26 @@ std::string_view View(const std::string& buffer, Span span) {
 
 }  // namespace
 
-Result<model::Event> SqliteStore::LoadEventLocked(int64_t exec, int64_t event_id) {
+Result<model::Event> SqliteStore::LoadEvent(sqlite::Db& db, int64_t exec, int64_t event_id) {
   std::string blob;
   {
-    DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT body FROM events WHERE k = ?"));
+    DURABLE_ASSIGN_OR_RETURN(Query q, db.Prepare("SELECT body FROM events WHERE k = ?"));
     DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(sqlite::EventKey(exec, event_id)).Step());
     if (!found) return Internal("stored event " + std::to_string(event_id) + " is missing");
     blob = std::string(q.Blob(0));
   }  // the statement is reset before a reference is followed (which prepares it again)
   return sqlite::UnpackEvent(blob, event_id,
-                             [this, exec](int64_t ref) { return LoadEventLocked(exec, ref); });
+                             [&db, exec](int64_t ref) { return LoadEvent(db, exec, ref); });
 }
 
 Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
   ExecutionSnapshot snap;
-  std::lock_guard<std::mutex> lock(mu_);
-  Status st = InReadTxn([&]() -> Status {
+  Reader reader = LockReader();
+  sqlite::Db& db = *reader.db;
+  Status st = InReadTxn(db, [&]() -> Status {
     int64_t exec = 0;
     {
-      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare(sqlite::SelectExecutionByArnSql()));
+      DURABLE_ASSIGN_OR_RETURN(Query q, db.Prepare(sqlite::SelectExecutionByArnSql()));
       DURABLE_ASSIGN_OR_RETURN(bool found, q.Bind(arn).Step());
       if (!found) return NotFound("durable execution " + arn + " not found");
       exec = q.Int(0);
@@ -101,7 +102,7 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
     std::vector<std::pair<Span, Span>> rows;  // (id, record) in record_bytes
     {
       DURABLE_ASSIGN_OR_RETURN(Query ops,
-                               db_->Prepare("SELECT id, record FROM operations WHERE exec = ?"));
+                               db.Prepare("SELECT id, record FROM operations WHERE exec = ?"));
       ops.Bind(exec);
       while (true) {
         DURABLE_ASSIGN_OR_RETURN(bool row, ops.Step());
@@ -147,8 +148,8 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
     std::vector<std::pair<int64_t, Span>> fetched;  // by event id, descending; in event_bytes
     fetched.reserve(wanted.size() * 2);
     if (!wanted.empty()) {
-      DURABLE_ASSIGN_OR_RETURN(Query q, db_->Prepare("SELECT k, body FROM events WHERE k > ? AND "
-                                                     "k <= ? ORDER BY k DESC"));
+      DURABLE_ASSIGN_OR_RETURN(Query q, db.Prepare("SELECT k, body FROM events WHERE k > ? AND "
+                                                   "k <= ? ORDER BY k DESC"));
       const int64_t first = std::min<int64_t>(wanted.front(), sqlite::kEventIdLimit - 1);
       q.Bind(sqlite::EventKey(exec, 0)).Bind(sqlite::EventKey(exec, first));
       for (int64_t highest = highest_wanted(); highest > 0; highest = highest_wanted()) {
@@ -169,7 +170,7 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
     EventLoader load = [&](int64_t ref) -> Result<model::Event> {
       auto it = std::lower_bound(fetched.begin(), fetched.end(), ref,
                                  [](const auto& e, int64_t id) { return e.first > id; });
-      if (it == fetched.end() || it->first != ref) return LoadEventLocked(exec, ref);
+      if (it == fetched.end() || it->first != ref) return LoadEvent(db, exec, ref);
       return sqlite::UnpackEvent(View(event_bytes, it->second), ref, load);
     };
     std::vector<model::OperationRecord> records;
@@ -206,13 +207,13 @@ Result<ExecutionSnapshot> SqliteStore::Load(const std::string& arn) {
       from[at] = at;
     }
     snap.operations = std::move(records);
-    return DeriveCountersLocked(exec, snap);
+    return DeriveCounters(db, exec, snap);
   });
   if (!st.ok()) return st;
   return snap;
 }
 
-Status SqliteStore::DeriveCountersLocked(int64_t exec, ExecutionSnapshot& snap) {
+Status SqliteStore::DeriveCounters(sqlite::Db& db, int64_t exec, ExecutionSnapshot& snap) {
   // A commit that changes nothing of the execution row but its counters does not write the row
   // (see UpdateExecution): the next event id follows the newest event, the next sequence the
   // newest operation. The row's values are a lower bound (what the last full write saw).
@@ -220,8 +221,7 @@ Status SqliteStore::DeriveCountersLocked(int64_t exec, ExecutionSnapshot& snap) 
   if (!snap.operations.empty()) {
     e.next_sequence = std::max(e.next_sequence, snap.operations.back().meta.sequence + 1);
   }
-  DURABLE_ASSIGN_OR_RETURN(Query q,
-                           db_->Prepare("SELECT max(k) FROM events WHERE k >= ? AND k < ?"));
+  DURABLE_ASSIGN_OR_RETURN(Query q, db.Prepare("SELECT max(k) FROM events WHERE k >= ? AND k < ?"));
   q.Bind(sqlite::EventKey(exec, 0)).Bind(sqlite::EventKey(exec + 1, 0));
   DURABLE_ASSIGN_OR_RETURN(bool row, q.Step());
   if (row && !q.IsNull(0)) {
@@ -244,15 +244,16 @@ Result<std::optional<model::DurableExecution>> SqliteStore::FindByName(
 Result<std::vector<model::Event>> SqliteStore::Events(const std::string& arn,
                                                       int64_t after_event_id, int32_t limit) {
   std::vector<model::Event> events;
-  std::lock_guard<std::mutex> lock(mu_);
-  Status st = InReadTxn([&]() -> Status {
-    DURABLE_ASSIGN_OR_RETURN(std::optional<int64_t> exec, ExecKeyLocked(arn));
+  Reader reader = LockReader();
+  sqlite::Db& db = *reader.db;
+  Status st = InReadTxn(db, [&]() -> Status {
+    DURABLE_ASSIGN_OR_RETURN(std::optional<int64_t> exec, ExecKey(db, arn));
     if (!exec) return NotFound("durable execution " + arn + " not found");
     std::vector<std::pair<int64_t, std::string>> rows;
     {
       DURABLE_ASSIGN_OR_RETURN(
           Query q,
-          db_->Prepare("SELECT k, body FROM events WHERE k > ? AND k < ? ORDER BY k LIMIT ?"));
+          db.Prepare("SELECT k, body FROM events WHERE k > ? AND k < ? ORDER BY k LIMIT ?"));
       const int64_t after = std::clamp<int64_t>(after_event_id, -1, sqlite::kEventIdLimit - 1);
       q.Bind(sqlite::EventKey(*exec, after)).Bind(sqlite::EventKey(*exec + 1, 0));
       q.Bind(limit > 0 ? int64_t{limit} : int64_t{-1});
@@ -267,7 +268,7 @@ Result<std::vector<model::Event>> SqliteStore::Events(const std::string& arn,
     auto load = [&](int64_t ref) -> Result<model::Event> {
       auto it = index.find(ref);
       if (it != index.end()) return events[it->second];
-      return LoadEventLocked(*exec, ref);
+      return LoadEvent(db, *exec, ref);
     };
     events.reserve(rows.size());
     for (const auto& [event_id, blob] : rows) {

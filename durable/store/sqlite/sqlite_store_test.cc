@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <optional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -714,6 +716,70 @@ TEST(SqliteStoreTest, CountersAloneDoNotRewriteTheExecutionRowAndLoadDerivesThem
   ASSERT_TRUE(store->Apply(c).ok());
   EXPECT_EQ(RawInt(path, row_counters), e.next_event_id * 1000 + e.next_sequence);
   EXPECT_EQ(store->Load(e.arn)->execution, e);
+}
+
+TEST(SqliteStoreTest, LoadAndEventsDoNotWaitForAGroupCommitInProgress) {
+  // A group commit holds the writing connection through its statements and its fsync; reads on
+  // it waited for all of that (a timer's reload of a suspended execution, a history read).
+  const std::string path = TempDir::NewFile();
+  std::mutex mu;
+  std::condition_variable cv;
+  bool hold = false, held = false;
+  SqliteOptions options;
+  options.before_commit_for_test = [&](size_t) {
+    std::unique_lock<std::mutex> lock(mu);
+    if (!hold) return Status::Ok();
+    held = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return !hold; });
+    return Status::Ok();
+  };
+  std::unique_ptr<SqliteStore> store = MustOpen(path, options);
+  ASSERT_NE(store, nullptr);
+  model::DurableExecution e = FullExecution("a", 1000);
+  ASSERT_TRUE(store->Create(FirstCommit(e)).ok());
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    hold = true;
+  }
+  auto release = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    hold = false;
+    cv.notify_all();
+  };
+  std::thread writer([&] {
+    Commit c;
+    c.arn = e.arn;
+    model::DurableExecution changed = e;
+    changed.invoke_at = 5000;
+    c.execution = changed;
+    EXPECT_TRUE(store->Apply(c).ok());
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return held; }));
+  }
+  // Read on another thread, so that a read stuck behind the writer fails the test, not hangs it.
+  std::atomic<int> reads_done{0};
+  std::optional<model::DurableExecution> loaded;
+  std::thread reader([&] {
+    Result<ExecutionSnapshot> snap = store->Load(e.arn);
+    if (snap.ok()) loaded = snap->execution;
+    ++reads_done;
+    EXPECT_TRUE(store->Events(e.arn, 0, 100).ok());
+    ++reads_done;
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  while (reads_done < 2 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(reads_done.load(), 2) << "the reads waited for the group commit";
+  release();
+  writer.join();
+  reader.join();
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(*loaded, e) << "the read saw the commit before it was done";
+  EXPECT_EQ(store->Load(e.arn)->execution.invoke_at, 5000);
 }
 
 // Load fetches the events that records refer to in one scan of the execution's key range; the
