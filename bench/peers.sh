@@ -35,18 +35,18 @@ run() {
     "$peer" "$*" "$line" "$PB" >>"$OUT"
 }
 
-# wait_port_free PORT...: other users of the machine may hold the peers' fixed ports for a while.
-wait_port_free() {
-  local p i
-  for p in "$@"; do
-    for i in $(seq 1 120); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || continue 2
-      [[ $i == 1 ]] && echo "peers.sh: port $p is in use by another process; waiting up to 120 s" >&2
-      sleep 1
-    done
-    echo "peers.sh: port $p still in use" >&2
-    return 1
+source "$HERE/peers_lib.sh"  # port_in_use, wait_port_free
+
+# pg_start: PostgreSQL on its fixed port, tried three times: a connection that takes the port as
+# its ephemeral port between the check and the start makes the start fail.
+pg_start() {
+  local attempt
+  for attempt in 1 2 3; do
+    sh "$PEER_BENCH/pg-start.sh" && return 0
+    echo "peers.sh: PostgreSQL did not start (attempt $attempt, $PB/pg.log)" >&2
+    wait_port_free 55432 || return 1
   done
+  return 1
 }
 
 npm_setup() {  # npm_setup DIR PACKAGES...
@@ -103,7 +103,7 @@ if [[ " $PEERS " == *" dbos "* ]]; then
     cp "$PEER_BENCH/dbos-bench.mjs" "$D/"
     if ! wait_port_free 55432; then
       echo "peers.sh: SKIPPED dbos: port 55432 is taken" >&2
-    elif sh "$PEER_BENCH/pg-start.sh"; then
+    elif pg_start; then
       B="node --no-deprecation dbos-bench.mjs"
       for n in 10 100 1000; do run dbos "$D" 120 $B steps $n 3; done
       run dbos "$D" 120 $B many 100 1

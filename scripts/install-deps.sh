@@ -8,6 +8,7 @@ PACKAGES=(
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libfmt-dev libyaml-cpp-dev
   libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev libpq-dev
   python3 python3-yaml python3-matplotlib
+  iproute2  # ss: bench/peers.sh checks the peers' ports
   python3-aiosmtpd  # the approvals e-mail tests run a real SMTP server on it
   chromium
 )
