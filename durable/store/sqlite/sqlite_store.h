@@ -3,7 +3,8 @@
 // arrive while a transaction is being written are queued and then written together, each inside
 // its own SAVEPOINT, in one transaction with one fsync; every caller returns only after that
 // COMMIT, and a failing COMMIT fails every caller of the group.
-// Thread-safe: one connection guarded by a mutex; all writes go through one write-transaction path.
+// Thread-safe: one writing connection guarded by a mutex, through which all writes go (one
+// write-transaction path); in WAL mode Load and Events read on a read-only connection of their own.
 #pragma once
 
 #include <condition_variable>
