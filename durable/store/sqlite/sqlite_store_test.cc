@@ -1072,8 +1072,11 @@ TEST(SqliteStoreTest, ACheckpointPassCopiesTheWholeWalSoItStartsOverWhileCommits
   EXPECT_GE(passes, 10);
   EXPECT_EQ(partial, 0);
   // A pass starts at 1,000 frames; the WAL starts over after each, so it never gets far beyond
-  // (before the fix it grew through the run, with a pass after every commit).
-  EXPECT_LT(largest_wal, 3000);
+  // (before the fix it grew through the run, with a pass after nearly every commit: `passes`
+  // catches that). The bound leaves room for a pass that starts late because the checkpointer's
+  // thread waited for a CPU or for the connection while commits went on: under a parallel test
+  // run one pass found 3,064 frames.
+  EXPECT_LT(largest_wal, 5000);
   EXPECT_LE(passes, 40);
 }
 
