@@ -245,29 +245,25 @@ void EngineImpl::Dispatch(const std::string& arn, Effects& fx, bool before_commi
   if (!fx.invoke) return;
   InvocationRequest request = std::move(*fx.invoke);
   fx.invoke.reset();
-  const std::string& id = fx.invocation_id;
-  if (!before_commit) {
-    invoker_->Invoke(std::move(request), [this, arn, id](InvocationResult r) {
-      OnInvocationDone(arn, id, std::move(r));
-    });
-    return;
-  }
+  // Before the commit, an end reported while Invoke still runs is held for RunEffects.
   struct Held {
     std::mutex mu;
     bool invoking = true;
     std::optional<InvocationResult> result;
   };
-  auto held = std::make_shared<Held>();
-  invoker_->Invoke(std::move(request), [this, arn, id, held](InvocationResult r) {
-    {
-      std::lock_guard<std::mutex> lock(held->mu);
-      if (held->invoking) {
-        held->result = std::move(r);
-        return;
-      }
-    }
-    OnInvocationDone(arn, id, std::move(r));
-  });
+  std::shared_ptr<Held> held = before_commit ? std::make_shared<Held>() : nullptr;
+  invoker_->Invoke(std::move(request),
+                   [this, arn, id = fx.invocation_id, held](InvocationResult r) {
+                     if (held) {
+                       std::lock_guard<std::mutex> lock(held->mu);
+                       if (held->invoking) {
+                         held->result = std::move(r);
+                         return;
+                       }
+                     }
+                     OnInvocationDone(arn, id, std::move(r));
+                   });
+  if (!held) return;
   std::lock_guard<std::mutex> lock(held->mu);
   held->invoking = false;
   fx.early_done = std::move(held->result);
